@@ -1,0 +1,23 @@
+/// Namespaces the bridge speaks, named after their specification.
+public enum Namespace {
+    public static let component = "jabber:component:accept"
+    public static let streams = "http://etherx.jabber.org/streams"
+    public static let streamErrors = "urn:ietf:params:xml:ns:xmpp-streams"
+    public static let stanzaErrors = "urn:ietf:params:xml:ns:xmpp-stanzas"
+    public static let discoInfo = "http://jabber.org/protocol/disco#info"
+    public static let discoItems = "http://jabber.org/protocol/disco#items"
+    public static let caps = "http://jabber.org/protocol/caps"
+    public static let commands = "http://jabber.org/protocol/commands"
+    public static let dataForms = "jabber:x:data"
+    public static let version = "jabber:iq:version"
+    public static let ping = "urn:xmpp:ping"
+    public static let gateway = "jabber:iq:gateway"
+    public static let delay = "urn:xmpp:delay"
+    public static let jingle = "urn:xmpp:jingle:1"
+    public static let jingleRTP = "urn:xmpp:jingle:apps:rtp:1"
+    public static let jingleRTPAudio = "urn:xmpp:jingle:apps:rtp:audio"
+    public static let jingleICEUDP = "urn:xmpp:jingle:transports:ice-udp:1"
+    public static let jingleDTLS = "urn:xmpp:jingle:apps:dtls:0"
+    public static let jingleMessage = "urn:xmpp:jingle-message:0"
+    public static let hints = "urn:xmpp:hints"
+}
