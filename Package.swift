@@ -32,7 +32,7 @@ let package = Package(
 
         .target(
             name: "XMPPCore",
-            dependencies: ["CExpat", "COpenSSL", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["CExpat", "COpenSSL"],
             swiftSettings: strict
         ),
         .target(
@@ -69,7 +69,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            resources: [.copy("Resources/component.rng")],
+            // The schema is embedded in ConfigurationSchema.swift; a test keeps it equal to this file.
+            exclude: ["Resources/component.rng"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -79,6 +80,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -86,7 +89,7 @@ let package = Package(
 
         .testTarget(
             name: "XMPPCoreTests",
-            dependencies: ["XMPPCore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["XMPPCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -35,7 +35,7 @@ public final class GatewayService {
     ]
 
     public let domain: JID
-    public let policy: GatewayPolicy
+    public var policy: GatewayPolicy
     public let domainCapabilities: EntityCapabilities
     public let contactCapabilities: EntityCapabilities
     /// Extra disco#items providers by node (ad-hoc commands register theirs).

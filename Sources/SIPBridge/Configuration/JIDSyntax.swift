@@ -1,0 +1,38 @@
+/// Syntax checks for the domains and bare JIDs in the configuration.
+///
+/// These are deliberately simple (no stringprep/PRECIS): they catch typos
+/// such as a resource, a missing domain or stray whitespace.
+enum JIDSyntax {
+    private static let forbidden: Set<Character> = ["@", "/", "\"", "&", "'", "<", ">", ":", "\\"]
+
+    /// Whether `text` looks like a DNS name (labels of letters, digits, `-`
+    /// and `_`; non-ASCII letters allowed).
+    static func isDomain(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 1023 else { return false }
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        for (index, label) in labels.enumerated() {
+            // A single trailing dot (fully qualified form) is tolerated.
+            if label.isEmpty && index == labels.count - 1 && index > 0 { continue }
+            guard !label.isEmpty, label.utf8.count <= 63,
+                  label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+                  label.first != "-", label.last != "-"
+            else { return false }
+        }
+        return true
+    }
+
+    /// The lower-cased bare JID (`local@domain` or `domain`), or nil when
+    /// `text` is not one.
+    static func bareJID(_ text: String) -> String? {
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        let domain = String(parts.last!)
+        guard isDomain(domain) || IPNetwork.parseAddress(domain) != nil else { return nil }
+        if parts.count == 2 {
+            let local = parts[0]
+            guard !local.isEmpty, local.utf8.count <= 1023,
+                  !local.contains(where: { forbidden.contains($0) || $0.isWhitespace })
+            else { return nil }
+        }
+        return text.lowercased()
+    }
+}
