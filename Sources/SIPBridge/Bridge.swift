@@ -95,8 +95,8 @@ final class BridgeCore {
         presence = PresenceService(
             gateway: gateway, store: store, initial: subscriptions, logger: logger, send: { component.send($0) })
         commands = AdHocCommands(domain: component.domain)
-        gateway.policy.isAllowed = { [unowned self] jid in self.access.allows(jid) }
-        gateway.policy.isAdmin = { [unowned self] jid in self.access.isAdmin(jid) }
+        gateway.policy.isAllowed = { [weak self] jid in self?.access.allows(jid) ?? false }
+        gateway.policy.isAdmin = { [weak self] jid in self?.access.isAdmin(jid) ?? false }
         gateway.install(on: component.router)
         presence.install(on: component)
         commands.install(on: component.router, gateway: gateway)
@@ -129,8 +129,9 @@ final class BridgeCore {
     private func registerCommands() {
         commands.register(
             AdHocCommands.Command(
-                node: "status", name: "Bridge status", isAvailable: { [unowned self] in self.access.isAdmin($0) }
-            ) { [unowned self] _, respond in
+                node: "status", name: "Bridge status", isAvailable: { [weak self] in self?.access.isAdmin($0) ?? false }
+            ) { [weak self] _, respond in
+                guard let self else { return respond(.error(.serviceUnavailable)) }
                 respond(.completed(self.statusForm()))
             })
     }

@@ -66,15 +66,16 @@ public final class AdHocCommands {
     }
 
     public func install(on router: StanzaRouter, gateway: GatewayService) {
-        gateway.registerItems(node: Namespace.commands) { [unowned self] requester, target in
-            guard target == self.domain else { return [] }
+        gateway.registerItems(node: Namespace.commands) { [weak self] requester, target in
+            guard let self, target == self.domain else { return [] }
             return self.commands.filter { $0.isAvailable(requester) }.map {
                 XMLElement(
                     "item", namespace: Namespace.discoItems,
                     ["jid": self.domain.description, "node": $0.node, "name": $0.name])
             }
         }
-        router.registerIQ(namespace: Namespace.commands) { [unowned self] iq, responder in
+        router.registerIQ(namespace: Namespace.commands) { [weak self] iq, responder in
+            guard let self else { return responder.error(.serviceUnavailable) }
             self.execute(iq, responder)
         }
     }

@@ -23,11 +23,13 @@ public enum ContactAddress {
             else { return nil }
             return JIDEscaping.escape(text)
         }
+        // A number may carry visual separators; a name (an extension such as "echo") may not.
         let dialled = text.filter { !visualSeparators.contains($0) }
         let body = dialled.hasPrefix("+") ? dialled.dropFirst() : Substring(dialled)
-        guard !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLetter || $0 == "*" || $0 == "#") })
-        else { return nil }
-        return dialled
+        guard !body.isEmpty else { return nil }
+        if body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "*" || $0 == "#") }) { return dialled }
+        if text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { return text }
+        return nil
     }
 
     /// What a contact JID's localpart dials: the unescaped number or SIP address.

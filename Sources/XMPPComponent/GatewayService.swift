@@ -68,16 +68,19 @@ public final class GatewayService {
     }
 
     public func install(on router: StanzaRouter) {
-        router.registerIQ(namespace: Namespace.discoInfo) { [unowned self] iq, responder in
+        router.registerIQ(namespace: Namespace.discoInfo) { [weak self] iq, responder in
+            guard let self else { return responder.error(.serviceUnavailable) }
             self.discoInfo(iq, responder)
         }
-        router.registerIQ(namespace: Namespace.discoItems) { [unowned self] iq, responder in
+        router.registerIQ(namespace: Namespace.discoItems) { [weak self] iq, responder in
+            guard let self else { return responder.error(.serviceUnavailable) }
             self.discoItems(iq, responder)
         }
         router.registerIQ(namespace: Namespace.ping) { iq, responder in
             iq.type == "get" ? responder.result() : responder.error(.badRequest("ping is an IQ get"))
         }
-        router.registerIQ(namespace: Namespace.version) { [unowned self] iq, responder in
+        router.registerIQ(namespace: Namespace.version) { [weak self] iq, responder in
+            guard let self else { return responder.error(.serviceUnavailable) }
             guard iq.type == "get" else { return responder.error(.badRequest("version is an IQ get")) }
             var elements = [
                 XMLElement("name", namespace: Namespace.version, text: "jingle-sip-bridge"),
@@ -86,7 +89,8 @@ public final class GatewayService {
             if let os = self.policy.operatingSystem { elements.append(XMLElement("os", namespace: Namespace.version, text: os)) }
             responder.result(XMLElement("query", namespace: Namespace.version, elements: elements))
         }
-        router.registerIQ(namespace: Namespace.gateway) { [unowned self] iq, responder in
+        router.registerIQ(namespace: Namespace.gateway) { [weak self] iq, responder in
+            guard let self else { return responder.error(.serviceUnavailable) }
             self.gatewayPrompt(iq, responder)
         }
     }

@@ -31,8 +31,8 @@ public final class PresenceService {
     }
 
     public func install(on component: XMPPComponent) {
-        component.router.onPresence { [unowned self] presence in self.handle(presence) }
-        component.onOnline { [unowned self] in self.announceAll() }
+        component.router.onPresence { [weak self] presence in self?.handle(presence) }
+        component.onOnline { [weak self] in self?.announceAll() }
     }
 
     /// Available presence with caps from `contact` to `user`.
