@@ -33,8 +33,10 @@ public final class StanzaRouter {
 
     /// Remembers an outgoing IQ request so its answer (or the timeout) completes `promise`.
     func track(id: String, promise: EventLoopPromise<XMLElement>, timeout: TimeAmount, on loop: EventLoop) {
-        let scheduled = loop.scheduleTask(in: timeout) { [weak self] in
-            guard let self, let entry = self.pending.removeValue(forKey: id) else { return }
+        // Held until the answer cancels the task or the timeout fires; both happen on `loop`.
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let scheduled = loop.scheduleTask(in: timeout) {
+            guard let entry = bound.value.pending.removeValue(forKey: id) else { return }
             entry.promise.fail(StanzaError.remoteServerTimeout)
         }
         pending[id] = (promise, scheduled)

@@ -325,7 +325,7 @@ public struct XMPPComponentHandle: Sendable {
     }
 
     /// Runs `body` with the component on its loop.
-    public func withComponent<T: Sendable>(_ body: @escaping (XMPPComponent) -> T) -> EventLoopFuture<T> {
+    public func withComponent<T: Sendable>(_ body: @escaping @Sendable (XMPPComponent) -> T) -> EventLoopFuture<T> {
         eventLoop.submit { body(bound.value) }
     }
 }
