@@ -1,10 +1,10 @@
+import XMPPCore
+
 /// Syntax checks for the domains and bare JIDs in the configuration.
 ///
 /// These are deliberately simple (no stringprep/PRECIS): they catch typos
 /// such as a resource, a missing domain or stray whitespace.
 enum JIDSyntax {
-    private static let forbidden: Set<Character> = ["@", "/", "\"", "&", "'", "<", ">", ":", "\\"]
-
     /// Whether `text` looks like a DNS name (labels of letters, digits, `-`
     /// and `_`; non-ASCII letters allowed).
     static func isDomain(_ text: String) -> Bool {
@@ -21,18 +21,13 @@ enum JIDSyntax {
         return true
     }
 
-    /// The lower-cased bare JID (`local@domain` or `domain`), or nil when
-    /// `text` is not one.
+    /// The normalized bare JID (`local@domain` or `domain`), or nil when
+    /// `text` is not one: RFC 7622 rules from `XMPPCore.JID`, plus a domain
+    /// that must look like a DNS name or an IP address.
     static func bareJID(_ text: String) -> String? {
-        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        let domain = String(parts.last!)
-        guard isDomain(domain) || IPNetwork.parseAddress(domain) != nil else { return nil }
-        if parts.count == 2 {
-            let local = parts[0]
-            guard !local.isEmpty, local.utf8.count <= 1023,
-                  !local.contains(where: { forbidden.contains($0) || $0.isWhitespace })
-            else { return nil }
-        }
-        return text.lowercased()
+        guard let jid = try? JID(text), jid.resourcepart == nil,
+              isDomain(jid.domainpart) || IPNetwork.parseAddress(jid.domainpart) != nil
+        else { return nil }
+        return jid.description
     }
 }
