@@ -101,6 +101,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "SIPTests", dependencies: ["SIP"], swiftSettings: strict),
         .testTarget(
             name: "SIPBridgeTests",
             dependencies: [
