@@ -5,7 +5,7 @@ PYTHON := /usr/bin/python3
 # Debian packages: build libraries, the XMPP servers and the client stack the tests use.
 BUILD_PACKAGES := pkg-config libexpat1-dev libxml2-dev libssl-dev libsrtp2-dev libopus-dev libspeexdsp-dev libsqlite3-dev
 RUN_PACKAGES := prosody
-TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest
+TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest dnsmasq-base
 
 .PHONY: all build release run test unit integration fuzz deps deps-run deps-test clean
 
@@ -55,8 +55,9 @@ integration:
 
 # Each parser's fuzz target for a bounded number of inputs (FUZZ_RUNS=0: until stopped).
 FUZZ_RUNS ?= 200000
+FUZZ_TARGETS := xmpp-stream sdp
 fuzz:
-	Fuzz/run xmpp-stream $(FUZZ_RUNS)
+	for target in $(FUZZ_TARGETS); do Fuzz/run $$target $(FUZZ_RUNS) || exit 1; done
 
 clean:
 	rm -rf .build run

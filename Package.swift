@@ -50,7 +50,10 @@ let package = Package(
         .target(name: "Jingle", dependencies: ["XMPPCore", "SDP"], swiftSettings: strict),
         .target(
             name: "SIP",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -102,6 +105,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "SIPTests", dependencies: ["SIP"], swiftSettings: strict),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
         .testTarget(
             name: "SIPBridgeTests",
             dependencies: [
