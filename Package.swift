@@ -90,6 +90,10 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmarks: `swift run -c release srtp-bench` (see README, Performance).
+        .executableTarget(
+            name: "srtp-bench", dependencies: ["Media"], path: "Benchmarks/srtp-bench", swiftSettings: strict),
+
         .testTarget(
             name: "XMPPCoreTests",
             dependencies: ["XMPPCore"],
@@ -107,6 +111,9 @@ let package = Package(
         .testTarget(name: "SIPTests", dependencies: ["SIP"], swiftSettings: strict),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
         .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: strict),
+        .testTarget(
+            name: "JingleTests", dependencies: ["Jingle", "XMPPCore", "SDP"], exclude: ["Fixtures"],
+            swiftSettings: strict),
         .testTarget(
             name: "SIPBridgeTests",
             dependencies: [

@@ -56,6 +56,8 @@ public enum XMLEscaping {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
+            // A raw CR would come back as LF (XML 1.0 section 2.11 end-of-line handling).
+            case "\r": out += "&#13;"
             default: appendScalar(scalar, to: &out)
             }
         }

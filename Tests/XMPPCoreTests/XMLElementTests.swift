@@ -11,6 +11,15 @@ import Testing
                 == "<body xmlns='jabber:client' a='x&apos;&quot;&lt;&gt;&amp;&#10;'>&lt;&amp;&gt;'\u{FFFD}</body>")
     }
 
+    @Test func carriageReturnInTextRoundTrips() throws {
+        let element = XMLElement("body", namespace: "jabber:client", text: "a\r\nb\rc")
+        #expect(element.serialized() == "<body xmlns='jabber:client'>a&#13;\nb&#13;c</body>")
+        let parser = XMLStreamParser()
+        try parser.append(Array(XMLStreamParserTests.wrap(element.serialized()).utf8))
+        _ = parser.next()
+        #expect(parser.next() == .stanza(element))
+    }
+
     @Test func omitsInheritedNamespace() {
         var iq = XMLElement("iq", namespace: Namespace.component, ["type": "get"])
         iq.append(XMLElement("ping", namespace: Namespace.ping))
