@@ -55,7 +55,7 @@ integration:
 
 # Each parser's fuzz target for a bounded number of inputs (FUZZ_RUNS=0: until stopped).
 FUZZ_RUNS ?= 200000
-FUZZ_TARGETS := xmpp-stream sdp jingle stun rtp
+FUZZ_TARGETS := xmpp-stream sdp sip jingle stun rtp
 fuzz:
 	for target in $(FUZZ_TARGETS); do Fuzz/run $$target $(FUZZ_RUNS) || exit 1; done
 
