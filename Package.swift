@@ -111,7 +111,9 @@ let package = Package(
         ),
         .testTarget(name: "SIPTests", dependencies: ["SIP"], exclude: ["Torture"], swiftSettings: strict),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
-        .testTarget(name: "MediaTests", dependencies: ["Media"], swiftSettings: strict),
+        .testTarget(
+            name: "MediaTests", dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict),
         .testTarget(
             name: "JingleTests", dependencies: ["Jingle", "XMPPCore", "SDP"], exclude: ["Fixtures"],
             swiftSettings: strict),
