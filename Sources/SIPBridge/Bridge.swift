@@ -11,14 +11,22 @@ import XMPPCore
 /// sent unavailable presence and closed the stream. `reload(_:)` applies a new configuration
 /// without dropping the link.
 public final class Bridge: Service, Sendable {
+    /// Re-reads the configuration file (supplied by the executable, which owns file locations).
+    public typealias ConfigurationSource = @Sendable () async -> Result<BridgeConfiguration, ConfigurationErrors>
+
     private let group: EventLoopGroup
+    private let configurationSource: ConfigurationSource?
     private let logger: Logger
     private let initialConfiguration: BridgeConfiguration
     private let eventLoop: EventLoop
     private let core = Mutex<NIOLoopBound<BridgeCore>?>(nil)
 
-    public init(configuration: BridgeConfiguration, group: EventLoopGroup, logger: Logger) {
+    public init(
+        configuration: BridgeConfiguration, group: EventLoopGroup, logger: Logger,
+        configurationSource: ConfigurationSource? = nil
+    ) {
         self.group = group
+        self.configurationSource = configurationSource
         self.logger = logger
         self.initialConfiguration = configuration
         self.eventLoop = group.next()
@@ -31,10 +39,11 @@ public final class Bridge: Service, Sendable {
             "\(BridgeVersion.name) \(BridgeVersion.version) starting; \(subscriptions.count) presence subscriptions loaded from \(initialConfiguration.dataDirectory)")
         let configuration = initialConfiguration
         let logger = self.logger
+        let source = configurationSource
         let bound = try await eventLoop.submit { [eventLoop] in
             let core = try BridgeCore(
                 configuration: configuration, store: store, subscriptions: subscriptions, eventLoop: eventLoop,
-                logger: logger)
+                logger: logger, configurationSource: source)
             core.start()
             return NIOLoopBound(core, eventLoop: eventLoop)
         }.get()
@@ -48,11 +57,12 @@ public final class Bridge: Service, Sendable {
         logger.info("stopped")
     }
 
-    /// Applies a re-read configuration: access, admins and log level change at once; settings of
-    /// the XMPP link itself need a restart, which is logged.
-    public func reload(_ configuration: BridgeConfiguration) async {
-        guard let bound = core.withLock({ $0 }) else { return }
-        try? await eventLoop.submit { bound.value.apply(configuration) }.get()
+    /// Applies a re-read configuration: access and admins change at once; settings of the XMPP
+    /// link itself need a restart, which is logged and returned as a warning.
+    @discardableResult
+    public func reload(_ configuration: BridgeConfiguration) async -> [String] {
+        guard let bound = core.withLock({ $0 }) else { return [] }
+        return (try? await eventLoop.submit { bound.value.apply(configuration) }.get()) ?? []
     }
 }
 
@@ -67,11 +77,14 @@ final class BridgeCore {
     let startedAt: NIODeadline
     let logger: Logger
 
+    let configurationSource: Bridge.ConfigurationSource?
+
     init(
         configuration: BridgeConfiguration, store: SubscriptionStore, subscriptions: [PresenceSubscription],
-        eventLoop: EventLoop, logger: Logger
+        eventLoop: EventLoop, logger: Logger, configurationSource: Bridge.ConfigurationSource? = nil
     ) throws {
         self.configuration = configuration
+        self.configurationSource = configurationSource
         self.logger = logger
         self.access = try AccessControl(configuration: configuration)
         self.startedAt = eventLoop.now
@@ -112,18 +125,25 @@ final class BridgeCore {
         return component.stop()
     }
 
-    func apply(_ configuration: BridgeConfiguration) {
+    /// Applies a new configuration; returns warnings about settings that need a restart.
+    func apply(_ configuration: BridgeConfiguration) -> [String] {
         do {
             access = try AccessControl(configuration: configuration)
         } catch {
             logger.error("reload refused: \(error)")
-            return
+            return ["refused: \(error)"]
         }
+        var warnings: [String] = []
         if configuration.xmpp != self.configuration.xmpp {
-            logger.warning("changes to <xmpp> take effect after a restart")
+            warnings.append("changes to <xmpp> take effect after a restart")
         }
+        if configuration.dataDirectory != self.configuration.dataDirectory {
+            warnings.append("a new <data directory> takes effect after a restart")
+        }
+        for warning in warnings { logger.warning("\(warning)") }
         self.configuration = configuration
         logger.info("configuration reloaded")
+        return warnings
     }
 
     private func registerCommands() {
@@ -134,6 +154,51 @@ final class BridgeCore {
                 guard let self else { return respond(.error(.serviceUnavailable)) }
                 respond(.completed(self.statusForm()))
             })
+        guard configurationSource != nil else { return }
+        commands.register(
+            AdHocCommands.Command(
+                node: "reload", name: "Reload configuration",
+                isAvailable: { [weak self] in self?.access.isAdmin($0) ?? false }
+            ) { [weak self] request, respond in
+                guard let self else { return respond(.error(.serviceUnavailable)) }
+                self.reloadCommand(requester: request.requester, respond: respond)
+            })
+    }
+
+    /// Re-reads the file off the event loop, applies it on the loop, answers with what happened.
+    private func reloadCommand(requester: JID, respond: @escaping (AdHocCommands.Response) -> Void) {
+        guard let source = configurationSource else { return respond(.error(.featureNotImplemented)) }
+        let loop = component.eventLoop
+        let boundCore = NIOLoopBound(self, eventLoop: loop)
+        let boundRespond = NIOLoopBound(respond, eventLoop: loop)
+        logger.info("\(requester) asked for a configuration reload")
+        Task { @Sendable [source, boundCore, boundRespond, loop] in
+            let result = await source()
+            loop.execute {
+                let core = boundCore.value
+                let respond = boundRespond.value
+                switch result {
+                case .success(let configuration):
+                    let warnings = core.apply(configuration)
+                    respond(.completed(Self.reloadForm(applied: true, lines: warnings), note: "Configuration reloaded."))
+                case .failure(let errors):
+                    core.logger.error("reload failed; keeping the running configuration:\n\(errors)")
+                    respond(
+                        .completed(
+                            Self.reloadForm(applied: false, lines: errors.errors.map(\.description)),
+                            note: "The file has errors; the running configuration is unchanged."))
+                }
+            }
+        }
+    }
+
+    static func reloadForm(applied: Bool, lines: [String]) -> DataForm {
+        DataForm(
+            type: .result, title: "Reload configuration",
+            fields: [
+                .init("applied", type: "boolean", label: "Applied", values: [applied ? "true" : "false"]),
+                .init(applied ? "warnings" : "errors", type: "text-multi", label: applied ? "Warnings" : "Errors", values: lines),
+            ])
     }
 
     func statusForm() -> DataForm {

@@ -22,13 +22,19 @@ struct JingleSIPBridge: AsyncParsableCommand {
 let configurationErrorExitCode: Int32 = 2
 
 func loadConfiguration(_ path: String) -> BridgeConfiguration? {
-    do {
-        return try ConfigurationLoader.load(contentsOf: path, environment: ProcessInfo.processInfo.environment)
-    } catch {
-        for problem in error.errors {
+    switch readConfiguration(path) {
+    case .success(let configuration): return configuration
+    case .failure(let errors):
+        for problem in errors.errors {
             FileHandle.standardError.write(Data("\(problem)\n".utf8))
         }
         return nil
+    }
+}
+
+func readConfiguration(_ path: String) -> Result<BridgeConfiguration, ConfigurationErrors> {
+    Result { () throws(ConfigurationErrors) in
+        try ConfigurationLoader.load(contentsOf: path, environment: ProcessInfo.processInfo.environment)
     }
 }
 
@@ -64,7 +70,10 @@ struct Run: AsyncParsableCommand {
         }
         let logger = Logger(label: "jingle-sip-bridge")
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let bridge = Bridge(configuration: configuration, group: group, logger: logger)
+        let path = config
+        let bridge = Bridge(
+            configuration: configuration, group: group, logger: logger,
+            configurationSource: { readConfiguration(path) })
         let reloader = Reloader(path: config, bridge: bridge, logger: logger)
         let services = ServiceGroup(
             configuration: .init(
@@ -88,11 +97,12 @@ struct Reloader: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals.cancelOnGracefulShutdown() {
             logger.info("SIGHUP: reloading \(path)")
-            guard let configuration = loadConfiguration(path) else {
-                logger.error("reload failed; keeping the running configuration")
-                continue
+            switch readConfiguration(path) {
+            case .success(let configuration):
+                await bridge.reload(configuration)
+            case .failure(let errors):
+                logger.error("reload failed; keeping the running configuration:\n\(errors)")
             }
-            await bridge.reload(configuration)
         }
     }
 }

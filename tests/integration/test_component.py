@@ -44,11 +44,16 @@ def caps_of(p):
 
 async def status_form(client) -> "dict[str, list[str]]":
     """Execute the `status` command and return its result form as {var: [values]}."""
-    r = await client.execute_command(COMPONENT, "status")
-    assert r.type == "result", f"status command: {r}"
+    return await command_form(client, "status")
+
+
+async def command_form(client, node: str) -> "dict[str, list[str]]":
+    """Execute a one-stage command and return its completed result form as {var: [values]}."""
+    r = await client.execute_command(COMPONENT, node)
+    assert r.type == "result", f"{node} command: {r}"
     cmd = r.child(NS_COMMANDS, "command")
     assert cmd is not None, f"no <command/> in {r}"
-    assert cmd.get("node") == "status", r
+    assert cmd.get("node") == node, r
     assert cmd.get("status") == "completed", r
     form = cmd.find(q(NS_DATA, "x"))
     assert form is not None, f"no data form in {r}"
@@ -296,3 +301,40 @@ def test_server_restart(fresh_stack):
             f"xmpp-reconnects {reconnects_before} -> {reconnects}")
 
     run(server, after)
+
+
+# ----------------------------------------------------------------- reload over XEP-0050
+def test_reload_command_applies_access_and_reports_errors(fresh_stack):
+    from bridge import config_xml
+    server, bridge = fresh_stack.server, fresh_stack.bridge
+    contact = "+15550001111@sip.localhost"
+
+    async def body(s):
+        admin = await s.login("admin")
+        mallory = await s.login("mallory")
+        # mallory is refused under the running configuration.
+        mallory.send_presence(pto=contact, ptype="subscribe")
+        await mallory.wait_presence(
+            lambda p: p["from"].bare == contact and p["type"] == "unsubscribed", 5, "unsubscribed")
+
+        # A valid file that allows mallory: applied at once, no restart.
+        bridge.config_path.write_text(config_xml(
+            server, bridge.data_dir, allowed=("alice@localhost", "admin@localhost", "mallory@localhost")))
+        fields = await command_form(admin, "reload")
+        assert single(fields, "applied") == "true", fields
+        await subscribe_and_approve(mallory, contact)
+
+        # A broken file: reported with file and line in the form, running configuration kept.
+        bridge.config_path.write_text(config_xml(server, bridge.data_dir).replace('port="', 'port="x', 1))
+        fields = await command_form(admin, "reload")
+        assert single(fields, "applied") == "false", fields
+        errors = fields.get("errors", [])
+        assert any("bridge.xml:" in e and "port" in e for e in errors), fields
+        other = "+15550002222@sip.localhost"
+        await subscribe_and_approve(mallory, other)
+
+        # Only admins may reload.
+        alice = await s.login("alice")
+        r = await alice.execute_command(COMPONENT, "reload")
+        assert r.type == "error" and r.error_condition() == "forbidden", r
+    run(server, body, timeout=40)
