@@ -77,6 +77,14 @@ public final class SIPUDPEndpoint {
         perform(layer.send(request, to: destination, now: eventLoop.now))
     }
 
+    /// Sends a CRLF CRLF keepalive (RFC 5626 4.4.1) outside any transaction, keeping the NAT
+    /// binding toward `destination` open; receivers ignore it (RFC 3261 7.5).
+    public func sendKeepalive(to destination: SocketAddress) {
+        guard let channel else { return }
+        let buffer = channel.allocator.buffer(bytes: [0x0D, 0x0A, 0x0D, 0x0A])
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: buffer), promise: nil)
+    }
+
     /// Answers a request the endpoint delivered.
     public func respond(_ response: SIPMessage, to request: SIPMessage) {
         perform(layer.respond(response, to: request, now: eventLoop.now))
