@@ -45,14 +45,8 @@ public struct DigestChallenge: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads a Digest challenge from a parsed header value.
     public init(_ value: SIPAuthValue, header: String = "WWW-Authenticate") throws {
-        func fail(_ text: String) -> SIPParseError {
-            SIPParseError(code: .malformedHeader, header: header, reason: "\(header) header: \(text)", position: 0)
-        }
-        guard value.isDigest else {
-            throw SIPParseError(
-                code: .unsupportedAuthentication, header: header,
-                reason: "\(header) header: scheme '\(value.scheme)' is not Digest", position: 0)
-        }
+        let fail = { (text: String) in SIPAuthValue.malformed(header: header, text) }
+        try value.requireDigest(header: header)
         var realm: String? = nil
         var nonce: String? = nil
         self.stale = false

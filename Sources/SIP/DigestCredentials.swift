@@ -56,14 +56,8 @@ public struct DigestCredentials: Hashable, Sendable, CustomStringConvertible {
 
     /// Reads Digest credentials from a parsed header value.
     public init(_ value: SIPAuthValue, header: String = "Authorization") throws {
-        func fail(_ text: String) -> SIPParseError {
-            SIPParseError(code: .malformedHeader, header: header, reason: "\(header) header: \(text)", position: 0)
-        }
-        guard value.isDigest else {
-            throw SIPParseError(
-                code: .unsupportedAuthentication, header: header,
-                reason: "\(header) header: scheme '\(value.scheme)' is not Digest", position: 0)
-        }
+        let fail = { (text: String) in SIPAuthValue.malformed(header: header, text) }
+        try value.requireDigest(header: header)
         var fields: [String: String] = [:]
         var others: [SIPAuthValue.Parameter] = []
         let known: Set<String> = [

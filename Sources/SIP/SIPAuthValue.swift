@@ -117,3 +117,19 @@ public struct SIPAuthValue: Hashable, Sendable, CustomStringConvertible {
         return value
     }
 }
+
+extension SIPAuthValue {
+    /// The error for a malformed Digest header value.
+    static func malformed(header: String, _ text: String) -> SIPParseError {
+        SIPParseError(code: .malformedHeader, header: header, reason: "\(header) header: \(text)", position: 0)
+    }
+
+    /// Throws unless the scheme is Digest (the only one a SIP UA must support, RFC 3261 22.4).
+    func requireDigest(header: String) throws {
+        guard isDigest else {
+            throw SIPParseError(
+                code: .unsupportedAuthentication, header: header,
+                reason: "\(header) header: scheme '\(scheme)' is not Digest", position: 0)
+        }
+    }
+}
