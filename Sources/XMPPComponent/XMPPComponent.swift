@@ -245,13 +245,15 @@ public final class XMPPComponent {
     }
 
     private func deliver(_ stanza: XMLElement) {
-        let outcome = router.route(stanza) { [weak self] reply in
-            guard let self else { return }
-            if self.eventLoop.inEventLoop {
-                self.send(reply)
+        // Bound here, on the loop: NIOLoopBound may only be made on its loop, and a handler may
+        // answer later from elsewhere, in which case the reply hops back.
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let loop = eventLoop
+        let outcome = router.route(stanza) { reply in
+            if loop.inEventLoop {
+                bound.value.send(reply)
             } else {
-                let bound = NIOLoopBound(self, eventLoop: self.eventLoop)
-                self.eventLoop.execute { bound.value.send(reply) }
+                loop.execute { bound.value.send(reply) }
             }
         }
         switch outcome {
