@@ -59,7 +59,10 @@ let package = Package(
         ),
         .target(
             name: "Media",
-            dependencies: ["COpenSSL", "CSRTP", "COpus", "CSpeexDSP", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "COpenSSL", "CSRTP", "COpus", "CSpeexDSP", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(

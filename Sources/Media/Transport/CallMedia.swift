@@ -1,0 +1,449 @@
+import NIOCore
+import NIOPosix
+
+/// The media of one call on one event loop: up to two legs (the Jingle leg and the SIP leg, or one leg and
+/// a built-in source), their sockets, and what joins them: relay, echo or nothing yet.
+///
+/// This is the thin driver over the sans-IO transports: it owns the channels, one timer for the transports'
+/// deadlines and one periodic check for inactivity, and carries the transports' transmits out. Every method
+/// must be called on `eventLoop`; events come back on it through `onEvent`. Received RTP is rewritten in the
+/// read buffer itself and written on the other leg's channel, so relaying adds no copy.
+public final class CallMedia {
+    public enum LegID: Int, Hashable, Sendable, CustomStringConvertible {
+        /// The XMPP client's leg (ICE + DTLS-SRTP).
+        case jingle = 0
+        /// The SIP peer's leg (RTP or SDES-SRTP).
+        case sip = 1
+
+        public var description: String { self == .jingle ? "jingle" : "sip" }
+        public var other: LegID { self == .jingle ? .sip : .jingle }
+    }
+
+    /// How received media moves.
+    public enum Mode: Hashable, Sendable {
+        /// Received media is counted and dropped (ringing, before answer).
+        case idle
+        /// Each leg's RTP goes to the other leg, payload types mapped per `setPayloadTypeMap`.
+        case relay
+        /// A leg's RTP returns to it (the echo test).
+        case echo(LegID)
+    }
+
+    public enum Event: Sendable {
+        case transport(LegID, SecureMediaTransport.Event)
+        /// No RTP from this leg for the inactivity timeout.
+        case inactive(LegID)
+        /// The peer started sending RTP from another address (symmetric RTP).
+        case latched(LegID, TransportAddress)
+    }
+
+    public enum Transport {
+        case secure(SecureMediaTransport)
+        case plain(PlainRTPTransport)
+    }
+
+    /// Per-leg figures for the status commands.
+    public struct LegStatistics: Sendable {
+        public var leg: LegID
+        public var localAddress: TransportAddress?
+        public var remoteAddress: TransportAddress?
+        public var packetsReceived = 0
+        public var bytesReceived = 0
+        public var packetsSent = 0
+        public var bytesSent = 0
+        public var rtcpReceived = 0
+        public var dropped = 0
+        public var lastDropReason: String?
+        public var srtpProfile: SRTPProfile?
+        public var iceState: ICEConnectionState?
+        public var selectedPair: String?
+        public var dtlsStatus: DTLSSession.Status?
+    }
+
+    final class Leg {
+        let id: LegID
+        let transport: Transport
+        var channel: (any Channel)?
+        var rtcpChannel: (any Channel)?
+        var localAddress: TransportAddress?
+        var rewriter: RTPStreamRewriter
+        /// Payload type on this leg for each payload type arriving from the other leg; 0xFF drops it.
+        var payloadTypeMap = [UInt8](repeating: 0xFF, count: 128)
+        var lastReceived: NIODeadline
+        var reportedInactive = false
+        var packetsReceived = 0
+        var bytesReceived = 0
+        var packetsSent = 0
+        var bytesSent = 0
+        var destinationCache: (TransportAddress, SocketAddress)?
+
+        init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, now: NIODeadline) {
+            self.id = id
+            self.transport = transport
+            self.rewriter = rewriter
+            self.lastReceived = now
+        }
+
+        func socketAddress(for address: TransportAddress) -> SocketAddress {
+            if let (cached, socketAddress) = destinationCache, cached == address { return socketAddress }
+            let socketAddress = address.socketAddress
+            destinationCache = (address, socketAddress)
+            return socketAddress
+        }
+    }
+
+    public let eventLoop: any EventLoop
+    /// How long a leg may be silent before `.inactive`; nil never.
+    public var inactivityTimeout: TimeAmount?
+    public var onEvent: (Event) -> Void = { _ in }
+    /// Sees every RTP packet received (decrypted) before it is relayed: the transcoder and built-in
+    /// endpoints consume media here. Called on the loop; the pointer is valid only during the call.
+    public var onRTP: ((LegID, RTPPacketView) -> Void)?
+    public private(set) var mode: Mode = .idle
+
+    private var legs: [Leg?] = [nil, nil]
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
+    private var housekeeping: Scheduled<Void>?
+    private var housekeepingStarted = false
+    private var closed = false
+
+    public init(eventLoop: any EventLoop, inactivityTimeout: TimeAmount? = .seconds(60)) {
+        self.eventLoop = eventLoop
+        self.inactivityTimeout = inactivityTimeout
+    }
+
+    // MARK: Legs
+
+    /// Binds the leg's socket (and, for a plain leg without rtcp-mux, the RTCP socket on `port + 1`).
+    public func addLeg(
+        _ id: LegID, transport: Transport, bindAddress: String, port: Int, rtcpPort: Int? = nil,
+        advertisedAddress: TransportAddress? = nil
+    ) -> EventLoopFuture<TransportAddress> {
+        eventLoop.preconditionInEventLoop()
+        var generator = SystemRandomNumberGenerator()
+        let clockRate: UInt32 = id == .jingle ? 48000 : 8000
+        let rewriter = RTPStreamRewriter(
+            ssrc: generator.next(), clockRate: clockRate, initialSequence: generator.next(),
+            initialTimestamp: generator.next())
+        let leg = Leg(id: id, transport: transport, rewriter: rewriter, now: eventLoop.now)
+        legs[id.rawValue] = leg
+        let advertised = advertisedAddress
+        return bind(leg, host: bindAddress, port: port).assumeIsolated().flatMap {
+            channel -> EventLoopFuture<TransportAddress> in
+            leg.channel = channel
+            guard let local = channel.localAddress.flatMap(TransportAddress.init) else {
+                return self.eventLoop.makeFailedFuture(MediaError(.invalidConfiguration, "socket has no address"))
+            }
+            leg.localAddress = local
+            if case .secure(let secure) = transport {
+                secure.addHostCandidate(local, advertised: advertised.map { TransportAddress(ip: $0.ip, port: local.port) })
+                self.pump(leg)
+            }
+            self.startHousekeeping()
+            guard let rtcpPort else { return self.eventLoop.makeSucceededFuture(local) }
+            return self.bind(leg, host: bindAddress, port: rtcpPort).assumeIsolated().map { channel in
+                leg.rtcpChannel = channel
+                return local
+            }.nonisolated()
+        }.nonisolated()
+    }
+
+    public func transport(_ id: LegID) -> Transport? { legs[id.rawValue]?.transport }
+
+    public func localAddress(_ id: LegID) -> TransportAddress? { legs[id.rawValue]?.localAddress }
+
+    /// Tells the call which payload type to send on `leg` for each payload type arriving from the other leg
+    /// (or, in echo mode, from the same leg). Unmapped types are dropped.
+    public func setPayloadTypeMap(on id: LegID, _ map: [UInt8: UInt8]) {
+        guard let leg = legs[id.rawValue] else { return }
+        leg.payloadTypeMap = [UInt8](repeating: 0xFF, count: 128)
+        for (incoming, outgoing) in map where incoming < 128 { leg.payloadTypeMap[Int(incoming)] = outgoing & 0x7F }
+        leg.rewriter.resetSource()
+    }
+
+    public func setClockRate(on id: LegID, _ clockRate: UInt32) {
+        legs[id.rawValue]?.rewriter.clockRate = clockRate
+    }
+
+    public func setMode(_ mode: Mode) {
+        self.mode = mode
+        for leg in legs.compactMap({ $0 }) { leg.rewriter.resetSource() }
+    }
+
+    /// Runs `body` on a leg's secure transport (signalling: candidates, fingerprints, DTLS role) and carries
+    /// out whatever it produced.
+    public func withSecureTransport(_ id: LegID, _ body: (SecureMediaTransport) -> Void) {
+        guard let leg = legs[id.rawValue], case .secure(let secure) = leg.transport else { return }
+        body(secure)
+        pump(leg)
+    }
+
+    public func statistics() -> [LegStatistics] {
+        legs.compactMap { $0 }.map { leg in
+            var statistics = LegStatistics(leg: leg.id)
+            statistics.localAddress = leg.localAddress
+            statistics.packetsReceived = leg.packetsReceived
+            statistics.bytesReceived = leg.bytesReceived
+            statistics.packetsSent = leg.packetsSent
+            statistics.bytesSent = leg.bytesSent
+            switch leg.transport {
+            case .secure(let secure):
+                statistics.remoteAddress = secure.mediaDestination
+                statistics.rtcpReceived = secure.counters.srtcpReceived
+                statistics.dropped = secure.counters.dropped
+                statistics.lastDropReason = secure.lastDropReason?.description
+                statistics.srtpProfile = secure.protector?.profile
+                statistics.iceState = secure.ice.connectionState
+                statistics.selectedPair = secure.ice.selectedPair?.description
+                statistics.dtlsStatus = secure.dtls.status
+            case .plain(let plain):
+                statistics.remoteAddress = plain.rtpDestination
+                statistics.rtcpReceived = plain.counters.rtcpReceived
+                statistics.dropped = plain.counters.dropped
+                statistics.lastDropReason = plain.lastDropReason?.description
+                statistics.srtpProfile = plain.protector?.profile
+            }
+            return statistics
+        }
+    }
+
+    /// Closes DTLS and every socket.
+    public func close() -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        guard !closed else { return eventLoop.makeSucceededVoidFuture() }
+        for leg in legs.compactMap({ $0 }) {
+            if case .secure(let secure) = leg.transport {
+                secure.close(now: eventLoop.now)
+                pump(leg)
+            }
+        }
+        closed = true
+        timer?.cancel()
+        housekeeping?.cancel()
+        let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
+        let futures = channels.map { $0.close() }
+        return EventLoopFuture.andAllComplete(futures, on: eventLoop)
+    }
+
+    // MARK: Receiving
+
+    func received(_ envelope: inout AddressedEnvelope<ByteBuffer>, on leg: Leg) {
+        guard !closed, let source = TransportAddress(envelope.remoteAddress) else { return }
+        let now = eventLoop.now
+        var buffer = envelope.data
+        let length = buffer.readableBytes
+        let result: PlainRTPTransport.Received
+        switch leg.transport {
+        case .secure(let secure):
+            let outcome = buffer.withUnsafeMutableReadableBytes {
+                secure.receive($0, length: length, from: source, now: now)
+            }
+            switch outcome {
+            case .rtp(let plain): result = .rtp(length: plain)
+            case .rtcp(let plain): result = .rtcp(length: plain)
+            case .none:
+                pump(leg)
+                return
+            }
+        case .plain(let plain):
+            let before = plain.counters.latches
+            result = buffer.withUnsafeMutableReadableBytes {
+                plain.receive($0, length: length, from: source, now: now)
+            }
+            if plain.counters.latches != before, let destination = plain.rtpDestination {
+                onEvent(.latched(leg.id, destination))
+            }
+        }
+        guard case .rtp(let plainLength) = result else { return }
+        leg.packetsReceived &+= 1
+        leg.bytesReceived &+= plainLength
+        leg.lastReceived = now
+        leg.reportedInactive = false
+        if let onRTP {
+            buffer.withUnsafeReadableBytes { bytes in
+                if let view = try? RTPPacketView(UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])) {
+                    onRTP(leg.id, view)
+                }
+            }
+        }
+        let target: Leg?
+        switch mode {
+        case .idle: target = nil
+        case .relay: target = legs[leg.id.other.rawValue]
+        case .echo(let id): target = id == leg.id ? leg : nil
+        }
+        guard let target else { return }
+        buffer.moveWriterIndex(to: buffer.readerIndex + plainLength)
+        send(&buffer, on: target, now: now)
+    }
+
+    /// Rewrites and sends an RTP packet held in `buffer` on `leg`.
+    private func send(_ buffer: inout ByteBuffer, on leg: Leg, now: NIODeadline) {
+        let length = buffer.readableBytes
+        guard length >= RTPPacketView.fixedHeaderLength, let channel = leg.channel else { return }
+        let incomingType = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)! & 0x7F
+        let outgoingType = leg.payloadTypeMap[Int(incomingType)]
+        guard outgoingType != 0xFF else { return }
+        let overhead = 32  // the largest SRTP tag plus room for SRTCP's index
+        if buffer.writableBytes < overhead { buffer.reserveCapacity(minimumWritableBytes: overhead) }
+        buffer.moveWriterIndex(forwardBy: overhead)
+        let mediaTime = SecureMediaTransport.mediaTime(now)
+        let sendLength: Int?
+        let destination: TransportAddress?
+        switch leg.transport {
+        case .secure(let secure):
+            destination = secure.mediaDestination
+            sendLength = buffer.withUnsafeMutableReadableBytes { bytes in
+                leg.rewriter.rewrite(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]),
+                                     payloadType: outgoingType, now: mediaTime)
+                return secure.protectRTP(bytes, length: length)
+            }
+        case .plain(let plain):
+            destination = plain.rtpDestination
+            sendLength = buffer.withUnsafeMutableReadableBytes { bytes in
+                leg.rewriter.rewrite(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]),
+                                     payloadType: outgoingType, now: mediaTime)
+                return plain.prepareRTP(bytes, length: length)
+            }
+        }
+        guard let sendLength, let destination else { return }
+        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
+        leg.packetsSent &+= 1
+        leg.bytesSent &+= sendLength
+        channel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
+    }
+
+    /// Sends a packet this side generates (tone, silence, transcoder output) on `leg`, continuing the leg's
+    /// outbound stream; `samples` is the frame's duration in RTP clock units.
+    public func sendRTP(
+        on id: LegID, payloadType: UInt8, payload: UnsafeRawBufferPointer, samples: UInt32, marker: Bool = false
+    ) {
+        guard let leg = legs[id.rawValue], let channel = leg.channel, !closed else { return }
+        let now = eventLoop.now
+        let (sequence, timestamp) = leg.rewriter.next(samples: samples, now: SecureMediaTransport.mediaTime(now))
+        var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + payload.count + 32)
+        buffer.writeInteger(UInt8(0x80))
+        buffer.writeInteger((marker ? 0x80 : 0) | (payloadType & 0x7F))
+        buffer.writeInteger(sequence)
+        buffer.writeInteger(timestamp)
+        buffer.writeInteger(leg.rewriter.ssrc)
+        buffer.writeBytes(payload)
+        let length = buffer.readableBytes
+        buffer.moveWriterIndex(forwardBy: 32)
+        let sendLength: Int?
+        let destination: TransportAddress?
+        switch leg.transport {
+        case .secure(let secure):
+            destination = secure.mediaDestination
+            sendLength = buffer.withUnsafeMutableReadableBytes { secure.protectRTP($0, length: length) }
+        case .plain(let plain):
+            destination = plain.rtpDestination
+            sendLength = buffer.withUnsafeMutableReadableBytes { plain.prepareRTP($0, length: length) }
+        }
+        guard let sendLength, let destination else { return }
+        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
+        leg.packetsSent &+= 1
+        leg.bytesSent &+= sendLength
+        channel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
+    }
+
+    // MARK: Control traffic and timers
+
+    /// Sends what a secure transport queued, reports its events and re-arms the timer.
+    func pump(_ leg: Leg) {
+        guard case .secure(let secure) = leg.transport else { return }
+        if let channel = leg.channel {
+            while let transmit = secure.pollTransmit() {
+                var buffer = channel.allocator.buffer(capacity: transmit.datagram.count)
+                buffer.writeBytes(transmit.datagram)
+                channel.writeAndFlush(
+                    AddressedEnvelope(remoteAddress: leg.socketAddress(for: transmit.destination), data: buffer),
+                    promise: nil)
+            }
+        }
+        while let event = secure.pollEvent() { onEvent(.transport(leg.id, event)) }
+        armTimer()
+    }
+
+    private func armTimer() {
+        guard !closed else { return }
+        let deadline = legs.compactMap { leg -> NIODeadline? in
+            guard let leg, case .secure(let secure) = leg.transport else { return nil }
+            return secure.nextDeadline
+        }.min()
+        guard deadline != timerDeadline else { return }
+        timer?.cancel()
+        timerDeadline = deadline
+        guard let deadline else { return }
+        timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            self.timerDeadline = nil
+            let now = self.eventLoop.now
+            for leg in self.legs.compactMap({ $0 }) {
+                if case .secure(let secure) = leg.transport {
+                    secure.timerFired(now: now)
+                    self.pump(leg)
+                }
+            }
+            self.armTimer()
+        }
+    }
+
+    private func startHousekeeping() {
+        guard !housekeepingStarted else { return }
+        housekeepingStarted = true
+        scheduleHousekeeping()
+    }
+
+    /// Once a second: inactivity.
+    private func scheduleHousekeeping() {
+        housekeeping = eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
+            guard let self, !self.closed else { return }
+            let now = self.eventLoop.now
+            if let timeout = self.inactivityTimeout {
+                for leg in self.legs.compactMap({ $0 }) where !leg.reportedInactive && now - leg.lastReceived > timeout {
+                    leg.reportedInactive = true
+                    self.onEvent(.inactive(leg.id))
+                }
+            }
+            self.scheduleHousekeeping()
+        }
+    }
+
+    private func bind(_ leg: Leg, host: String, port: Int) -> EventLoopFuture<any Channel> {
+        let target = NIOLoopBound((media: self, leg: leg), eventLoop: eventLoop)
+        return DatagramBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = MediaDatagramHandler(media: target.value.media, leg: target.value.leg)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .bind(host: host, port: port)
+    }
+}
+
+/// Hands each datagram to the call; owns nothing else.
+final class MediaDatagramHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private weak var media: CallMedia?
+    private let leg: CallMedia.Leg
+
+    init(media: CallMedia, leg: CallMedia.Leg) {
+        self.media = media
+        self.leg = leg
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var envelope = unwrapInboundIn(data)
+        media?.received(&envelope, on: leg)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // ICMP port unreachable and similar: the peer is gone or not there yet; inactivity handles it.
+    }
+}
