@@ -1,5 +1,8 @@
+import Foundation
 import Logging
+import Media
 import NIOCore
+import Jingle
 import ServiceLifecycle
 import Synchronization
 import XMPPComponent
@@ -40,10 +43,14 @@ public final class Bridge: Service, Sendable {
         let configuration = initialConfiguration
         let logger = self.logger
         let source = configurationSource
+        // One certificate per process (RFC 8842 section 5 allows reuse across sessions); its fingerprint
+        // goes into every answer.
+        let certificate = try DTLSCertificate.generate(validFrom: Int64(Date().timeIntervalSince1970))
+        let group = self.group
         let bound = try await eventLoop.submit { [eventLoop] in
             let core = try BridgeCore(
                 configuration: configuration, store: store, subscriptions: subscriptions, eventLoop: eventLoop,
-                logger: logger, configurationSource: source)
+                mediaGroup: group, certificate: certificate, logger: logger, configurationSource: source)
             core.start()
             return NIOLoopBound(core, eventLoop: eventLoop)
         }.get()
@@ -72,6 +79,7 @@ final class BridgeCore {
     let gateway: GatewayService
     let presence: PresenceService
     let commands: AdHocCommands
+    let calls: CallManager
     var configuration: BridgeConfiguration
     var access: AccessControl
     let startedAt: NIODeadline
@@ -81,7 +89,8 @@ final class BridgeCore {
 
     init(
         configuration: BridgeConfiguration, store: SubscriptionStore, subscriptions: [PresenceSubscription],
-        eventLoop: EventLoop, logger: Logger, configurationSource: Bridge.ConfigurationSource? = nil
+        eventLoop: EventLoop, mediaGroup: any EventLoopGroup, certificate: DTLSCertificate, logger: Logger,
+        configurationSource: Bridge.ConfigurationSource? = nil
     ) throws {
         self.configuration = configuration
         self.configurationSource = configurationSource
@@ -108,11 +117,18 @@ final class BridgeCore {
         presence = PresenceService(
             gateway: gateway, store: store, initial: subscriptions, logger: logger, send: { component.send($0) })
         commands = AdHocCommands(domain: component.domain)
+        calls = try CallManager(
+            component: component, mediaGroup: mediaGroup, media: configuration.media, certificate: certificate,
+            logger: logger)
         gateway.policy.isAllowed = { [weak self] jid in self?.access.allows(jid) ?? false }
         gateway.policy.isAdmin = { [weak self] jid in self?.access.isAdmin(jid) ?? false }
         gateway.install(on: component.router)
         presence.install(on: component)
         commands.install(on: component.router, gateway: gateway)
+        calls.isAllowed = { [weak self] jid in self?.access.allows(jid) ?? false }
+        let presence = self.presence
+        calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
+        calls.install(on: component.router)
         registerCommands()
     }
 
@@ -121,6 +137,7 @@ final class BridgeCore {
     }
 
     func stop() -> EventLoopFuture<Void> {
+        calls.terminateAll(reason: JingleReason(.gone, text: "the bridge is shutting down"))
         for stanza in presence.unavailableAll() { component.send(stanza) }
         return component.stop()
     }
@@ -211,8 +228,12 @@ final class BridgeCore {
                 .init("xmpp-link", label: "XMPP link", value: component.status.rawValue),
                 .init("xmpp-reconnects", label: "XMPP reconnects", value: String(component.reconnects)),
                 .init("subscriptions", label: "Presence subscriptions", value: String(presence.subscriptionCount)),
-                .init("calls-active", label: "Active calls", value: "0"),
-                .init("calls-total", label: "Calls since start", value: "0"),
+                .init("calls-active", label: "Active calls", value: String(calls.activeCount)),
+                .init("calls-total", label: "Calls since start", value: String(calls.counters.total)),
+                .init(
+                    "calls-failed", type: "text-multi", label: "Failed calls by reason",
+                    values: calls.counters.failed.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }),
+                .init("media-ports", label: "Media ports in use", value: String(calls.ports.allocatedCount)),
                 .init("media-libraries", label: "Media libraries", value: MediaLibrariesSummary.text),
             ])
     }

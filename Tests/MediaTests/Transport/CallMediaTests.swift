@@ -135,8 +135,9 @@ struct CallMediaTests {
             self.connect(client.value, bridge.value)
         }.get()
         try await waitUntil(loop) {
-            guard case .secure(let t) = client.value.transport(.jingle) else { return false }
-            return t.isSecured
+            guard case .secure(let a) = client.value.transport(.jingle), case .secure(let b) = bridge.value.transport(.jingle)
+            else { return false }
+            return a.isSecured && b.isSecured
         }
         var packet = ByteBuffer(bytes: [0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0xDE, 0xAD, 0xBE, 0xEF])
         packet.writeBytes([UInt8](repeating: 0xFF, count: 160))

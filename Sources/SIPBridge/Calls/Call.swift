@@ -1,0 +1,70 @@
+import Jingle
+import Logging
+import Media
+import NIOCore
+import XMPPCore
+
+/// One call as the bridge sees it, on the component's event loop: the Jingle session with the client,
+/// the JMI proposal it may have started with, and a handle to its media on the media loop.
+///
+/// The far end decides what the media does: a built-in extension (echo) or, later, a SIP leg.
+final class Call {
+    enum FarEnd: Equatable, CustomStringConvertible {
+        /// `echo@domain`: the caller hears itself through the full media path.
+        case echo
+
+        var description: String {
+            switch self {
+            case .echo: "echo"
+            }
+        }
+    }
+
+    enum State: String {
+        case proposed, proceeding, connecting, active, ended
+    }
+
+    let sid: String
+    let farEnd: FarEnd
+    /// The client's full JID.
+    let caller: JID
+    /// Our JID in this call (e.g. `echo@sip.example.org/bridge`).
+    let callee: JID
+    var session: JingleSession?
+    var proposal: JingleIncomingProposal?
+    var state: State = .proposed
+    let startedAt: NIODeadline
+    var answeredAt: NIODeadline?
+    var endedAt: NIODeadline?
+    var endReason: JingleReason?
+    var codec: String?
+    var media: MediaHandle?
+    var ports: RTPPortAllocator.Allocation?
+    /// The last statistics the media loop reported.
+    var statistics: [CallMedia.LegStatistics] = []
+
+    init(sid: String, farEnd: FarEnd, caller: JID, callee: JID, now: NIODeadline) {
+        self.sid = sid
+        self.farEnd = farEnd
+        self.caller = caller
+        self.callee = callee
+        self.startedAt = now
+    }
+}
+
+/// The call's `CallMedia`, owned by its media loop and reached from the component loop by hopping.
+struct MediaHandle: Sendable {
+    let loop: any EventLoop
+    let media: NIOLoopBound<CallMedia>
+
+    /// Runs `body` on the media loop.
+    func execute(_ body: @escaping @Sendable (CallMedia) -> Void) {
+        let media = self.media
+        loop.execute { body(media.value) }
+    }
+
+    func submit<T: Sendable>(_ body: @escaping @Sendable (CallMedia) -> T) -> EventLoopFuture<T> {
+        let media = self.media
+        return loop.submit { body(media.value) }
+    }
+}

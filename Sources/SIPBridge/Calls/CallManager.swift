@@ -1,0 +1,429 @@
+import Jingle
+import Logging
+import Media
+import NIOCore
+import XMPPComponent
+import XMPPCore
+
+/// Every call of the bridge, on the component's event loop: takes Jingle IQs and JMI messages addressed
+/// to the component's contacts, creates calls, allocates their media on a media loop and ends them.
+///
+/// Built-in extensions (`echo@domain`) need no SIP trunk, so a new deployment can be checked with one call.
+final class CallManager {
+    /// The resource our side of every call uses: JMI replies come from `number@domain/bridge`, and the
+    /// client sends its session-initiate there (XEP-0353 section 3.4).
+    static let resource = "bridge"
+
+    struct Counters {
+        var total = 0
+        var failed: [String: Int] = [:]
+    }
+
+    let component: XMPPComponent
+    let mediaGroup: any EventLoopGroup
+    let certificate: DTLSCertificate
+    let logger: Logger
+    var media: MediaSettings
+    var ports: RTPPortAllocator
+    /// Whether a JID may place calls (the `<access>` policy).
+    var isAllowed: (JID) -> Bool = { _ in false }
+    /// Presence with caps from a contact to a user, so clients see Jingle support (XEP-0115).
+    var presenceWithCaps: (JID, JID) -> XMLElement = { from, to in XMLElement.presence(from: from, to: to) }
+
+    private(set) var calls: [String: Call] = [:]
+    private(set) var recent: [Call] = []
+    private(set) var counters = Counters()
+
+    init(
+        component: XMPPComponent, mediaGroup: any EventLoopGroup, media: MediaSettings, certificate: DTLSCertificate,
+        logger: Logger
+    ) throws {
+        self.component = component
+        self.mediaGroup = mediaGroup
+        self.media = media
+        self.certificate = certificate
+        self.logger = logger
+        guard let low = UInt16(exactly: media.rtpPorts.lowerBound), let high = UInt16(exactly: media.rtpPorts.upperBound)
+        else { throw MediaError(.invalidConfiguration, "rtp-ports \(media.rtpPorts) is outside 1-65535") }
+        self.ports = RTPPortAllocator(range: try RTPPortRange(lower: low, upper: high))
+    }
+
+    func install(on router: StanzaRouter) {
+        router.registerIQ(namespace: JingleNamespace.jingle) { [weak self] iq, responder in
+            self?.handleJingle(iq, responder: responder)
+        }
+        router.onMessage { [weak self] message in self?.handleMessage(message) }
+    }
+
+    var activeCount: Int { calls.count }
+
+    // MARK: Stanzas
+
+    private func handleJingle(_ iq: XMLElement, responder: IQResponder) {
+        guard let payload = try? JinglePayload.find(in: iq) else {
+            return responder.error(.badRequest("the IQ carries no valid <jingle/> element"))
+        }
+        if let call = calls[payload.sid] {
+            guard iq.from == call.caller else {
+                return responder.error(JingleErrorCondition.unknownSession.stanzaError)
+            }
+            return handleSessionIQ(iq, call: call)
+        }
+        guard payload.action == .sessionInitiate, let from = iq.from, let to = iq.to else {
+            return responder.error(JingleErrorCondition.unknownSession.stanzaError)
+        }
+        guard isAllowed(from) else {
+            logger.notice("refused call from \(from) to \(to): not allowed by <access>")
+            return responder.error(StanzaError(.auth, "forbidden", text: "you are not allowed to call through this bridge"))
+        }
+        guard let farEnd = Self.farEnd(for: to) else {
+            logger.notice("refused call from \(from) to \(to): no such extension")
+            return responder.error(StanzaError(.cancel, "item-not-found", text: "\(to.bare) is not a known extension"))
+        }
+        let call = Call(sid: payload.sid, farEnd: farEnd, caller: from, callee: to, now: component.eventLoop.now)
+        counters.total += 1
+        calls[call.sid] = call
+        logger.info("call \(call.sid): session-initiate from \(from) to \(to) (\(farEnd))")
+        let (session, actions) = JingleSession.receiveInitiate(iq)
+        call.session = session
+        perform(actions, call: call)
+    }
+
+    private func handleSessionIQ(_ iq: XMLElement, call: Call) {
+        if call.session == nil, var proposal = call.proposal {
+            guard let (session, actions) = proposal.startSession(iq) else {
+                component.send(iq.errorReply(JingleErrorCondition.unknownSession.stanzaError))
+                return
+            }
+            call.proposal = proposal
+            call.session = session
+            return perform(actions, call: call)
+        }
+        guard var session = call.session else { return }
+        let actions = session.handle(iq)
+        call.session = session
+        perform(actions, call: call)
+    }
+
+    private func handleMessage(_ message: XMLElement) {
+        guard message.type != "error" else { return handleBounce(message) }
+        guard let jmi = try? JingleMessage.find(in: message) else { return }
+        if let call = calls[jmi.id] {
+            guard var proposal = call.proposal else { return }
+            let actions = proposal.handle(message)
+            call.proposal = proposal
+            for action in actions {
+                switch action {
+                case .send(let stanza): component.send(stanza)
+                case .event(.retracted(let reason)):
+                    logger.info("call \(call.sid): retracted by \(call.caller)")
+                    end(call, reason: reason ?? JingleReason(.cancel), notifyPeer: false)
+                case .event(.finished(let reason)):
+                    end(call, reason: reason ?? JingleReason(.success), notifyPeer: true)
+                }
+            }
+            return
+        }
+        guard case .propose = jmi.kind, let from = message.from, let to = message.to else { return }
+        // Our replies come from a full JID so the client sends its session-initiate there.
+        var addressed = message
+        let local = (try? to.bare.with(resource: Self.resource)) ?? to
+        addressed[attribute: "to"] = local.description
+        let proposal: JingleIncomingProposal
+        do {
+            guard let parsed = try JingleIncomingProposal(message: addressed) else { return }
+            proposal = parsed
+        } catch {
+            logger.notice("malformed propose from \(from): \(error)")
+            return
+        }
+        var incoming = proposal
+        guard isAllowed(from) else {
+            logger.notice("refused proposed call from \(from) to \(to): not allowed by <access>")
+            let reason = JingleReason(.decline, text: "you are not allowed to call through this bridge")
+            if let actions = try? incoming.reject(reason: reason) { sendAll(actions) }
+            return
+        }
+        guard let farEnd = Self.farEnd(for: to) else {
+            logger.notice("refused proposed call from \(from) to \(to): no such extension")
+            let reason = JingleReason(.connectivityError, text: "\(to.bare) is not a known extension")
+            if let actions = try? incoming.reject(reason: reason) { sendAll(actions) }
+            return
+        }
+        let call = Call(sid: proposal.id, farEnd: farEnd, caller: from, callee: local, now: component.eventLoop.now)
+        counters.total += 1
+        calls[call.sid] = call
+        logger.info("call \(call.sid): propose from \(from) to \(to) (\(farEnd))")
+        // Directed presence with caps first: clients check the callee's Jingle support (XEP-0115).
+        component.send(presenceWithCaps(local, from))
+        guard let actions = try? incoming.proceed() else { return }
+        call.proposal = incoming
+        call.state = .proceeding
+        sendAll(actions)
+    }
+
+    /// A JMI message of ours bounced: the device is gone.
+    private func handleBounce(_ message: XMLElement) {
+        guard let jmi = try? JingleMessage.find(in: message), let call = calls[jmi.id], call.session == nil else { return }
+        end(call, reason: JingleReason(.connectivityError, text: "the caller's device is unreachable"), notifyPeer: false)
+    }
+
+    private func sendAll(_ actions: [JingleIncomingProposal.Action]) {
+        for case .send(let stanza) in actions { component.send(stanza) }
+    }
+
+    static func farEnd(for jid: JID) -> Call.FarEnd? {
+        switch jid.localpart?.lowercased() {
+        case "echo": .echo
+        default: nil
+        }
+    }
+
+    // MARK: Session actions and events
+
+    private func perform(_ actions: [JingleSession.Action], call: Call) {
+        for action in actions {
+            switch action {
+            case .send(let stanza):
+                if stanza.name == "iq", stanza.type == "set" {
+                    request(stanza, call: call)
+                } else {
+                    component.send(stanza)
+                }
+            case .event(let event):
+                handle(event, call: call)
+            }
+        }
+    }
+
+    /// Sends one of the session's IQ-sets and feeds the answer back into the session.
+    private func request(_ iq: XMLElement, call: Call) {
+        component.request(iq).assumeIsolated().whenComplete { [weak self] result in
+            guard let self, var session = call.session else { return }
+            let response: XMLElement
+            switch result {
+            case .success(let result): response = result
+            case .failure(let error):
+                response = iq.errorReply(error as? StanzaError ?? StanzaError(.cancel, "remote-server-timeout"))
+            }
+            let actions = session.handle(response)
+            call.session = session
+            self.perform(actions, call: call)
+        }
+    }
+
+    private func handle(_ event: JingleSession.Event, call: Call) {
+        switch event {
+        case .incoming(let payload):
+            startMedia(call, offer: payload.contents)
+        case .transportInfo(_, let transport):
+            let candidates = transport.candidates.compactMap(JingleMediaOffer.mediaCandidate)
+            call.media?.execute { media in
+                media.withSecureTransport(.jingle) { secure in
+                    for candidate in candidates { secure.addRemoteCandidate(candidate) }
+                }
+            }
+        case .terminated(let reason):
+            logger.info("call \(call.sid): session-terminate from \(call.caller): \(reason.map(Self.describe) ?? "no reason")")
+            end(call, reason: reason ?? JingleReason(.success), notifyPeer: false)
+        case .ended(let reason):
+            end(call, reason: reason, notifyPeer: false)
+        case .requestFailed(let action, let error):
+            logger.warning("call \(call.sid): \(action) failed: \(error)")
+            if action == .sessionAccept {
+                end(call, reason: JingleReason(.failedApplication, text: "session-accept refused"), notifyPeer: false)
+            }
+        case .info(let info):
+            logger.debug("call \(call.sid): session-info \(info)")
+        case .accepted, .iceRestart, .contentAddRequested, .contentAccepted, .contentRejected, .contentRemoved,
+            .contentModified, .descriptionInfo, .securityInfo, .lostTieBreak:
+            logger.debug("call \(call.sid): \(event) ignored")
+        }
+    }
+
+    // MARK: Media
+
+    private func startMedia(_ call: Call, offer contents: [JingleContent]) {
+        let offer: JingleMediaOffer
+        do {
+            offer = try JingleMediaOffer(contents: contents)
+        } catch {
+            logger.notice("call \(call.sid): refusing the offer: \(error)")
+            return terminate(call, reason: error.reason)
+        }
+        let allocation: RTPPortAllocator.Allocation
+        do {
+            allocation = try ports.allocate()
+        } catch {
+            logger.error("call \(call.sid): no media port free in \(media.rtpPorts): \(error)")
+            return terminate(call, reason: JingleReason(.generalError, text: "the bridge has no media port free"))
+        }
+        call.ports = allocation
+        call.state = .connecting
+        let codec = offer.codecs[0]
+        call.codec = codec.name ?? "PT \(codec.id)"
+        var ice = ICEConfiguration()
+        ice.role = .controlled  // the offerer controls (RFC 8445 section 6.1.1)
+        ice.lite = media.iceLite
+        let iceConfiguration = ice
+        let certificate = self.certificate
+        let bindAddress = media.bindAddress
+        let advertised = media.publicAddress.flatMap { TransportAddress($0, port: 0) }
+        let remoteCredentials = ICECredentials(ufrag: offer.transport.ufrag!, password: offer.transport.pwd!)
+        let remoteCandidates = offer.remoteCandidates
+        let fingerprints = offer.fingerprints
+        let dtlsRole: DTLSRole = offer.localSetup == .active ? .client : .server
+        var payloadTypes: [UInt8: UInt8] = [codec.id: codec.id]
+        if let event = offer.telephoneEvent { payloadTypes[event.id] = event.id }
+        let map = payloadTypes
+        let loop = mediaGroup.next()
+        let componentLoop = component.eventLoop
+        let sid = call.sid
+        let managerBox = NIOLoopBound(self, eventLoop: componentLoop)
+        let timeout = TimeAmount.seconds(60)
+        let setup = loop.flatSubmit { () -> EventLoopFuture<MediaSetup> in
+            let callMedia = CallMedia(eventLoop: loop, inactivityTimeout: timeout)
+            callMedia.onEvent = { event in
+                componentLoop.execute { managerBox.value.mediaEvent(event, sid: sid) }
+            }
+            let transport = SecureMediaTransport(ice: iceConfiguration, certificate: certificate)
+            return callMedia.addLeg(
+                .jingle, transport: .secure(transport), bindAddress: bindAddress, port: Int(allocation.rtpPort),
+                advertisedAddress: advertised
+            ).assumeIsolated().map { _ in
+                callMedia.withSecureTransport(.jingle) { secure in
+                    secure.setRemoteCredentials(remoteCredentials)
+                    for candidate in remoteCandidates { secure.addRemoteCandidate(candidate) }
+                    secure.setRemoteFingerprints(fingerprints, now: loop.now)
+                    secure.setDTLSRole(dtlsRole, now: loop.now)
+                }
+                callMedia.setPayloadTypeMap(on: .jingle, map)
+                callMedia.setMode(.echo(.jingle))
+                return MediaSetup(
+                    handle: MediaHandle(loop: loop, media: NIOLoopBound(callMedia, eventLoop: loop)),
+                    credentials: transport.ice.localCredentials, candidates: transport.ice.localCandidates)
+            }.nonisolated()
+        }
+        setup.hop(to: componentLoop).assumeIsolated().whenComplete { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .success(let setup):
+                call.media = setup.handle
+                guard call.state == .connecting, var session = call.session else {
+                    return self.releaseMedia(call)
+                }
+                let answer = offer.answer(
+                    codec: codec, credentials: setup.credentials, candidates: setup.candidates,
+                    fingerprint: self.certificate.fingerprint)
+                do {
+                    let actions = try session.accept(contents: [answer])
+                    call.session = session
+                    call.state = .active
+                    call.answeredAt = self.component.eventLoop.now
+                    self.logger.info("call \(call.sid): accepted with \(call.codec ?? "?") on port \(allocation.rtpPort)")
+                    self.perform(actions, call: call)
+                } catch {
+                    self.logger.error("call \(call.sid): cannot accept: \(error)")
+                    self.terminate(call, reason: JingleReason(.generalError, text: "\(error)"))
+                }
+            case .failure(let error):
+                self.logger.error("call \(call.sid): media setup failed: \(error)")
+                self.terminate(call, reason: JingleReason(.generalError, text: "media setup failed: \(error)"))
+            }
+        }
+    }
+
+    struct MediaSetup: Sendable {
+        let handle: MediaHandle
+        let credentials: ICECredentials
+        let candidates: [Media.ICECandidate]
+    }
+
+    func mediaEvent(_ event: CallMedia.Event, sid: String) {
+        guard let call = calls[sid] else { return }
+        switch event {
+        case .transport(_, .securityFailed(let error)):
+            logger.warning("call \(sid): DTLS failed: \(error)")
+            terminate(call, reason: JingleReason(.securityError, text: error.reason))
+        case .transport(_, .consentLost):
+            logger.warning("call \(sid): ICE consent lost")
+            terminate(call, reason: JingleReason(.failedTransport, text: "ICE consent lost (RFC 7675)"))
+        case .transport(_, .iceStateChanged(.failed)):
+            logger.warning("call \(sid): ICE failed")
+            terminate(call, reason: JingleReason(.failedTransport, text: "no ICE candidate pair works"))
+        case .transport(_, .secured(let profile)):
+            logger.info("call \(sid): media secured with \(profile)")
+        case .transport(_, .selectedPairChanged(let pair)):
+            logger.info("call \(sid): ICE selected \(pair)")
+        case .inactive(let leg):
+            logger.warning("call \(sid): no RTP on the \(leg) leg")
+            terminate(call, reason: JingleReason(.failedTransport, text: "no media received"))
+        case .transport, .latched:
+            break
+        }
+    }
+
+    // MARK: Ending
+
+    /// Ends a call from our side: session-terminate to the client, then cleanup.
+    func terminate(_ call: Call, reason: JingleReason) {
+        if var session = call.session {
+            let actions = session.terminate(reason: reason)
+            call.session = session
+            perform(actions, call: call)
+        } else if var proposal = call.proposal, proposal.state == .proposed {
+            if let actions = try? proposal.reject(reason: reason) { sendAll(actions) }
+            call.proposal = proposal
+        }
+        end(call, reason: reason, notifyPeer: true)
+    }
+
+    private func end(_ call: Call, reason: JingleReason, notifyPeer: Bool) {
+        guard call.state != .ended else { return }
+        call.state = .ended
+        call.endReason = reason
+        call.endedAt = component.eventLoop.now
+        if var proposal = call.proposal {
+            sendAll(proposal.finish(reason: reason))
+            call.proposal = proposal
+        }
+        if reason.condition != .success {
+            counters.failed[reason.condition.name, default: 0] += 1
+        }
+        calls[call.sid] = nil
+        recent.append(call)
+        if recent.count > 100 { recent.removeFirst(recent.count - 100) }
+        logger.info("call \(call.sid) ended: \(Self.describe(reason))")
+        releaseMedia(call)
+    }
+
+    private func releaseMedia(_ call: Call) {
+        let ports = call.ports
+        call.ports = nil
+        guard let handle = call.media else {
+            if let ports { try? self.ports.release(ports) }
+            return
+        }
+        call.media = nil
+        let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
+        let componentLoop = component.eventLoop
+        handle.submit { media in
+            let statistics = media.statistics()
+            _ = media.close()
+            return statistics
+        }.hop(to: componentLoop).assumeIsolated().whenComplete { result in
+            if case .success(let statistics) = result { call.statistics = statistics }
+            // The sockets are closed by now (close runs before the next loop tick); the ports can go back.
+            if let ports { try? managerBox.value.ports.release(ports) }
+        }
+    }
+
+    /// Ends every call (shutdown).
+    func terminateAll(reason: JingleReason) {
+        for call in calls.values { terminate(call, reason: reason) }
+    }
+
+    static func describe(_ reason: JingleReason) -> String {
+        reason.text.map { "\(reason.condition.name) (\($0))" } ?? reason.condition.name
+    }
+}
