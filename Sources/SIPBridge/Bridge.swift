@@ -80,6 +80,7 @@ final class BridgeCore {
     let presence: PresenceService
     let commands: AdHocCommands
     let calls: CallManager
+    private(set) var callCommands: CallCommands?
     var configuration: BridgeConfiguration
     var access: AccessControl
     let startedAt: NIODeadline
@@ -129,6 +130,11 @@ final class BridgeCore {
         let presence = self.presence
         calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
         calls.install(on: component.router)
+        let callCommands = CallCommands(
+            calls: calls, isAdmin: { [weak self] in self?.access.isAdmin($0) ?? false },
+            isAllowed: { [weak self] in self?.access.allows($0) ?? false })
+        callCommands.register(in: commands)
+        self.callCommands = callCommands
         registerCommands()
     }
 
