@@ -1,6 +1,12 @@
 import NIOCore
 import NIOPosix
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The media of one call on one event loop: up to two legs (the Jingle leg and the SIP leg, or one leg and
 /// a built-in source), their sockets, and what joins them: relay, echo or nothing yet.
 ///
@@ -58,6 +64,8 @@ public final class CallMedia {
         public var iceState: ICEConnectionState?
         public var selectedPair: String?
         public var dtlsStatus: DTLSSession.Status?
+        /// Loss, jitter and RTT from this leg's own RTCP.
+        public var rtcp = RTCPSession.Figures()
     }
 
     final class Leg {
@@ -67,6 +75,7 @@ public final class CallMedia {
         var rtcpChannel: (any Channel)?
         var localAddress: TransportAddress?
         var rewriter: RTPStreamRewriter
+        var rtcp: RTCPSession
         /// Payload type on this leg for each payload type arriving from the other leg; 0xFF drops it.
         var payloadTypeMap = [UInt8](repeating: 0xFF, count: 128)
         var lastReceived: NIODeadline
@@ -77,10 +86,13 @@ public final class CallMedia {
         var bytesSent = 0
         var destinationCache: (TransportAddress, SocketAddress)?
 
-        init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, now: NIODeadline) {
+        init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, cname: String, now: NIODeadline) {
             self.id = id
             self.transport = transport
             self.rewriter = rewriter
+            self.rtcp = RTCPSession(
+                ssrc: rewriter.ssrc, cname: cname, receiveClockRate: rewriter.clockRate,
+                sendClockRate: rewriter.clockRate)
             self.lastReceived = now
         }
 
@@ -100,6 +112,8 @@ public final class CallMedia {
     /// endpoints consume media here. Called on the loop; the pointer is valid only during the call.
     public var onRTP: ((LegID, RTPPacketView) -> Void)?
     public private(set) var mode: Mode = .idle
+    /// The RTCP CNAME of both legs (RFC 7022: random per call).
+    public let cname: String = String(UInt64.random(in: 0...UInt64.max), radix: 36) + "@jingle-sip-bridge"
 
     private var legs: [Leg?] = [nil, nil]
     private var timer: Scheduled<Void>?
@@ -126,7 +140,8 @@ public final class CallMedia {
         let rewriter = RTPStreamRewriter(
             ssrc: generator.next(), clockRate: clockRate, initialSequence: generator.next(),
             initialTimestamp: generator.next())
-        let leg = Leg(id: id, transport: transport, rewriter: rewriter, now: eventLoop.now)
+        let leg = Leg(id: id, transport: transport, rewriter: rewriter, cname: cname, now: eventLoop.now)
+        leg.rtcp.start(now: SecureMediaTransport.mediaTime(eventLoop.now))
         legs[id.rawValue] = leg
         let advertised = advertisedAddress
         return bind(leg, host: bindAddress, port: port).assumeIsolated().flatMap {
@@ -162,8 +177,12 @@ public final class CallMedia {
         leg.rewriter.resetSource()
     }
 
+    /// The RTP clock rate of the codec a leg sends and receives (48000 for Opus, 8000 for G.711/G.722).
     public func setClockRate(on id: LegID, _ clockRate: UInt32) {
-        legs[id.rawValue]?.rewriter.clockRate = clockRate
+        guard let leg = legs[id.rawValue] else { return }
+        leg.rewriter.clockRate = clockRate
+        leg.rtcp.sendClockRate = clockRate
+        leg.rtcp.receiveClockRate = clockRate
     }
 
     public func setMode(_ mode: Mode) {
@@ -187,6 +206,7 @@ public final class CallMedia {
             statistics.bytesReceived = leg.bytesReceived
             statistics.packetsSent = leg.packetsSent
             statistics.bytesSent = leg.bytesSent
+            statistics.rtcp = leg.rtcp.figures
             switch leg.transport {
             case .secure(let secure):
                 statistics.remoteAddress = secure.mediaDestination
@@ -213,6 +233,7 @@ public final class CallMedia {
         eventLoop.preconditionInEventLoop()
         guard !closed else { return eventLoop.makeSucceededVoidFuture() }
         for leg in legs.compactMap({ $0 }) {
+            if let bye = leg.rtcp.bye() { sendRTCP(bye, on: leg) }
             if case .secure(let secure) = leg.transport {
                 secure.close(now: eventLoop.now)
                 pump(leg)
@@ -255,7 +276,21 @@ public final class CallMedia {
                 onEvent(.latched(leg.id, destination))
             }
         }
+        if case .rtcp(let plainLength) = result {
+            buffer.withUnsafeReadableBytes { bytes in
+                leg.rtcp.receivedRTCP(
+                    UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength]), now: SecureMediaTransport.mediaTime(now),
+                    wallClock: Self.wallClock())
+            }
+            return
+        }
         guard case .rtp(let plainLength) = result else { return }
+        buffer.withUnsafeReadableBytes { bytes in
+            let view = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
+            leg.rtcp.received(
+                ssrc: view.uint32(at: 8), sequence: view.uint16(at: 2), timestamp: view.uint32(at: 4),
+                now: SecureMediaTransport.mediaTime(now))
+        }
         leg.packetsReceived &+= 1
         leg.bytesReceived &+= plainLength
         leg.lastReceived = now
@@ -308,6 +343,7 @@ public final class CallMedia {
             }
         }
         guard let sendLength, let destination else { return }
+        leg.rtcp.sent(timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - 12, now: mediaTime)
         buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
         leg.packetsSent &+= 1
         leg.bytesSent &+= sendLength
@@ -343,11 +379,50 @@ public final class CallMedia {
             sendLength = buffer.withUnsafeMutableReadableBytes { plain.prepareRTP($0, length: length) }
         }
         guard let sendLength, let destination else { return }
+        leg.rtcp.sent(timestamp: timestamp, payloadOctets: payload.count, now: SecureMediaTransport.mediaTime(now))
         buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
         leg.packetsSent &+= 1
         leg.bytesSent &+= sendLength
         channel.writeAndFlush(
             AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
+    }
+
+    /// Sends the leg's RTCP report when it is due.
+    private func sendReport(on leg: Leg, now: NIODeadline) {
+        guard let report = leg.rtcp.pollReport(now: SecureMediaTransport.mediaTime(now), wallClock: Self.wallClock())
+        else { return }
+        sendRTCP(report, on: leg)
+    }
+
+    private func sendRTCP(_ report: [UInt8], on leg: Leg) {
+        guard let channel = leg.channel else { return }
+        var buffer = channel.allocator.buffer(capacity: report.count + 32)
+        buffer.writeBytes(report)
+        buffer.moveWriterIndex(forwardBy: 32)
+        let length = report.count
+        let sendLength: Int?
+        let destination: TransportAddress?
+        var outChannel = channel
+        switch leg.transport {
+        case .secure(let secure):
+            destination = secure.mediaDestination
+            sendLength = buffer.withUnsafeMutableReadableBytes { secure.protectRTCP($0, length: length) }
+        case .plain(let plain):
+            destination = plain.rtcpDestination
+            if !plain.rtcpMux, let rtcpChannel = leg.rtcpChannel { outChannel = rtcpChannel }
+            sendLength = buffer.withUnsafeMutableReadableBytes { plain.prepareRTCP($0, length: length) }
+        }
+        guard let sendLength, let destination else { return }
+        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
+        outChannel.writeAndFlush(
+            AddressedEnvelope(remoteAddress: destination.socketAddress, data: buffer), promise: nil)
+    }
+
+    /// Wall-clock time for NTP timestamps in RTCP; nothing else in the engine reads it.
+    static func wallClock() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 
     // MARK: Control traffic and timers
@@ -403,6 +478,7 @@ public final class CallMedia {
         housekeeping = eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
             guard let self, !self.closed else { return }
             let now = self.eventLoop.now
+            for leg in self.legs.compactMap({ $0 }) { self.sendReport(on: leg, now: now) }
             if let timeout = self.inactivityTimeout {
                 for leg in self.legs.compactMap({ $0 }) where !leg.reportedInactive && now - leg.lastReceived > timeout {
                     leg.reportedInactive = true

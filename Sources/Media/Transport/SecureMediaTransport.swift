@@ -77,8 +77,9 @@ public final class SecureMediaTransport {
         self.srtpImplementation = srtpImplementation
     }
 
-    /// The address media goes to: the selected pair's remote address.
-    public var mediaDestination: TransportAddress? { ice.selectedPair?.remote.address }
+    /// The address media goes to: the selected pair's remote address, or before nomination the valid pair
+    /// of highest priority (RFC 8445 section 12.1.1: media may flow on a valid pair before selection).
+    public var mediaDestination: TransportAddress? { ice.selectedPair?.remote.address ?? validPairDestination }
 
     /// Whether RTP may be sent.
     public var isSecured: Bool { protector != nil }
@@ -269,12 +270,12 @@ public final class SecureMediaTransport {
         flushDTLS()
     }
 
-    private var dtlsDestination: TransportAddress? { mediaDestination ?? dtlsPeer ?? validPairDestination }
+    private var dtlsDestination: TransportAddress? { mediaDestination ?? dtlsPeer }
 
     /// Before nomination a valid pair is enough to start the handshake (RFC 8842 section 4: DTLS may start
     /// once ICE has a working path).
     private var validPairDestination: TransportAddress? {
-        ice.pairs.first(where: \.isValid)?.remote.address
+        ice.pairs.filter(\.isValid).max { $0.priority(role: ice.role) < $1.priority(role: ice.role) }?.remote.address
     }
 
     private func flushDTLS() {
