@@ -36,11 +36,8 @@ class ToneReport:
 def to_mono_float(samples: np.ndarray) -> np.ndarray:
     """int16 (any shape, interleaved channels last) -> float64 mono in [-1, 1]."""
     data = np.asarray(samples)
-    if data.ndim == 2:
-        data = data.mean(axis=1)
-    if data.dtype.kind == "i":
-        return data.astype(np.float64) / 32768.0
-    return data.astype(np.float64)
+    scaled = data.astype(np.float64) / 32768.0 if data.dtype.kind == "i" else data.astype(np.float64)
+    return scaled.mean(axis=1) if scaled.ndim == 2 else scaled
 
 
 def read_wav(path: "str | Path") -> "tuple[np.ndarray, int]":
