@@ -34,6 +34,7 @@ def config_xml(server, data_dir: Path, admins=("admin@localhost",),
   <data directory={a(str(data_dir))}/>
   <admins>{admins_xml}</admins>
   <access>{allow_xml}</access>
+  <media bind-address="127.0.0.1"/>
   <log level="debug"/>
 </bridge>
 """

@@ -1095,6 +1095,7 @@ class Call:
     proceed: Optional[asyncio.Future] = None
     accept_now: Optional[asyncio.Future] = None
     finish_sent: bool = False
+    closing: Optional[asyncio.Future] = None
 
     @property
     def ended(self) -> bool:
@@ -1119,6 +1120,9 @@ class JinglePeer(slixmpp.ClientXMPP):
       hangup_on_media_failure: send session-terminate <connectivity-error/> if ICE/DTLS fails.
       ice_addresses: host addresses to gather ICE candidates on (None = aioice's choice: every
         interface but loopback; e.g. ["127.0.0.1"] for loopback only).
+      trickle: send session-initiate/session-accept without candidates and each candidate afterwards
+        in its own transport-info, as Conversations and Dino trickle them (aiortc itself gathers all
+        candidates before the description exists, so this only changes the signalling).
     """
 
     def __init__(self, jid: str, password: str, *, freq: float = 440.0,
@@ -1126,8 +1130,15 @@ class JinglePeer(slixmpp.ClientXMPP):
                  incoming_policy: str = "accept", reject_reason: str = "busy",
                  proceed_delay: float = 0.0, answer_delay: float = 0.0, jmi_reply_to: str = "full",
                  dtmf: bool = True, pause_on_hold: bool = True, hangup_on_media_failure: bool = True,
-                 ice_addresses: Optional[Sequence[str]] = None):
+                 ice_addresses: Optional[Sequence[str]] = None, trickle: bool = False):
         super().__init__(jid, password)
+        for name, value, allowed in (("propose_policy", propose_policy, ("proceed", "reject", "ignore", "ring")),
+                                     ("incoming_policy", incoming_policy, ("accept", "decline", "busy", "manual")),
+                                     ("jmi_reply_to", jmi_reply_to, ("full", "bare"))):
+            if value not in allowed:
+                raise ValueError(f"{name}={value!r}, expected one of {allowed}")
+        if reject_reason not in REASONS:
+            raise ValueError(f"reject_reason={reject_reason!r} is not a XEP-0166 reason")
         self.freq = freq
         self.codecs = list(codecs) if codecs else None
         self.propose_policy = propose_policy
@@ -1140,6 +1151,7 @@ class JinglePeer(slixmpp.ClientXMPP):
         self.pause_on_hold = pause_on_hold
         self.hangup_on_media_failure = hangup_on_media_failure
         self.ice_addresses = list(ice_addresses) if ice_addresses is not None else None
+        self.trickle = trickle
         self.events: "list[PeerEvent]" = []
         self.received: "list[ET.Element]" = []   # every Jingle IQ / JMI message received (copies)
         self.sent: "list[ET.Element]" = []       # every Jingle / JMI payload sent
@@ -1193,6 +1205,8 @@ class JinglePeer(slixmpp.ClientXMPP):
                 log.debug("%s: hang-up on close failed: %r", self.boundjid, e)
         for call in self.calls:
             await self._close_media(call)
+        if self._tasks:  # let in-flight handlers finish, then cancel what waits for ever
+            await asyncio.wait(list(self._tasks), timeout=1.0)
         for t in list(self._tasks):
             t.cancel()
         if self._tasks:
@@ -1201,6 +1215,12 @@ class JinglePeer(slixmpp.ClientXMPP):
             await asyncio.wait_for(self.disconnect(wait=1.0), 3)
         except Exception:
             self.abort()
+        # slixmpp 1.8 leaves its outgoing-filter loop pending after a disconnect; a peer dropped
+        # in a loop that keeps running would then log "Task was destroyed but it is pending".
+        filters = getattr(self, "_run_out_filters", None)
+        if filters is not None and not filters.done():
+            filters.cancel()
+            await asyncio.gather(filters, return_exceptions=True)
 
     # ------------------------------------------------------------ events
     def _emit(self, kind: str, sid: Optional[str] = None, sender: str = "",
@@ -1335,8 +1355,9 @@ class JinglePeer(slixmpp.ClientXMPP):
 
         With JMI: <propose/> to `jid`, wait for <proceed/> (noting <ringing/>), then session-initiate to the
         full JID that proceeded. Without: session-initiate straight to `jid`. Raises CallRejected on
-        <reject/>, CallFailed on timeout or an IQ error. With wait=False it returns the sid at once and
-        the outcome shows as events (proceed, reject, accepted, error...).
+        <reject/>, CallFailed on timeout or an IQ error (after a <proceed/> timeout the proposal stays
+        open: retract() it). With wait=False it returns the sid at once and the outcome shows as events
+        (proceed, reject, accepted, error...). The session is accepted later: wait_event("accepted").
         """
         if self.current is not None and not self.current.ended:
             raise RuntimeError(f"{self.boundjid}: already in call {self.current.sid}")
@@ -1382,7 +1403,7 @@ class JinglePeer(slixmpp.ClientXMPP):
         c.local_desc = local
         self._configure_dtmf(c)
         jingle = self._jingle(c, "session-initiate")
-        for el in description_to_jingle(local, author_is_initiator=True):
+        for el in description_to_jingle(self._signalled(local), author_is_initiator=True):
             jingle.append(el)
         try:
             await self._send_jingle(c, jingle, timeout=timeout)
@@ -1391,6 +1412,8 @@ class JinglePeer(slixmpp.ClientXMPP):
             self._emit("error", c.sid, c.peer_jid, action="session-initiate", condition=cond)
             await self._end(c, "remote", "failed-application", f"session-initiate: {cond}", notify=False)
             raise CallFailed(f"{self.boundjid.bare}: session-initiate to {c.peer_jid} failed: {cond}") from None
+        if self.trickle:
+            await self._trickle_candidates(c, local)
 
     async def retract(self, reason: str = "cancel", text: Optional[str] = None) -> None:
         """Withdraw an outgoing <propose/> that has not been answered (XEP-0353 section 3.3)."""
@@ -1473,10 +1496,9 @@ class JinglePeer(slixmpp.ClientXMPP):
     async def mute(self, muted: bool = True) -> None:
         """XEP-0167 section 7.3 <mute/> / <unmute/> for our audio content (the tone keeps playing)."""
         c = self.current
-        name = c.local_desc.audio().name if c and c.local_desc and c.local_desc.audio() else None
-        creator = "initiator"
-        el = ET.Element(q(NS_RTP_INFO, "mute" if muted else "unmute"),
-                        {"creator": creator, **({"name": name} if name else {})})
+        audio = c.local_desc.audio() if c and c.local_desc else None
+        attrs = {"creator": audio.creator, "name": audio.name} if audio else {}
+        el = ET.Element(q(NS_RTP_INFO, "mute" if muted else "unmute"), attrs)
         await self._session_info(el)
 
     async def ringing(self) -> None:
@@ -1494,7 +1516,36 @@ class JinglePeer(slixmpp.ClientXMPP):
         if c is None or c.dtmf is None or c.connection_state != "connected":
             raise RuntimeError(f"{self.boundjid}: no connected call for DTMF")
         futures = c.dtmf.enqueue(digits, duration_ms, gap_ms)
-        await asyncio.wait_for(asyncio.gather(*futures), timeout)
+        try:
+            await asyncio.wait_for(asyncio.gather(*futures), timeout)
+        except asyncio.TimeoutError:
+            raise RuntimeError(f"{self.boundjid}: DTMF {digits!r} not sent within {timeout}s "
+                               f"(is audio flowing?)") from None
+
+    def _signalled(self, desc: Description) -> Description:
+        """What session-initiate/accept carries: no candidates when they are trickled afterwards."""
+        if not self.trickle:
+            return desc
+        out = copy.deepcopy(desc)
+        for content in out.contents:
+            content.candidates = []
+        return out
+
+    async def _trickle_candidates(self, c: Call, desc: Description) -> None:
+        """One XEP-0176 transport-info per candidate, once the description was acknowledged."""
+        for content in desc.contents:
+            for cand in content.candidates:
+                if c.ended:
+                    return
+                j = self._jingle(c, "transport-info")
+                cel = ET.SubElement(j, q(NS_JINGLE, "content"), {"creator": content.creator, "name": content.name})
+                t = ET.SubElement(cel, q(NS_ICE_UDP, "transport"),
+                                  {"ufrag": content.ufrag or "", "pwd": content.pwd or ""})
+                t.append(cand.to_xml())
+                try:
+                    await self._send_jingle(c, j, timeout=5)
+                except (IqError, IqTimeout) as e:
+                    log.info("%s: transport-info not acknowledged: %r", self.boundjid, e)
 
     # ------------------------------------------------------------ aiortc
     def _make_pc(self, c: Call) -> RTCPeerConnection:
@@ -1597,6 +1648,12 @@ class JinglePeer(slixmpp.ClientXMPP):
             await self._add_candidates(c, batch)
 
     async def _close_media(self, c: Call) -> None:
+        """Close aiortc for `c` once; concurrent callers wait for the same closing (never cut short)."""
+        if c.closing is None:
+            c.closing = asyncio.ensure_future(self._do_close_media(c))
+        await asyncio.shield(c.closing)
+
+    async def _do_close_media(self, c: Call) -> None:
         if c.dtmf is not None:
             c.dtmf.cancel()
         if c.tone is not None:
@@ -1807,7 +1864,7 @@ class JinglePeer(slixmpp.ClientXMPP):
         self._configure_dtmf(c)
         j = self._jingle(c, "session-accept")
         j.set("responder", self.boundjid.full)
-        for el in description_to_jingle(local, author_is_initiator=False):
+        for el in description_to_jingle(self._signalled(local), author_is_initiator=False):
             j.append(el)
         try:
             await self._send_jingle(c, j)
@@ -1819,6 +1876,8 @@ class JinglePeer(slixmpp.ClientXMPP):
         if c.state == "pending":
             c.state = "active"
             self._emit("accepted", c.sid, by="local")
+        if self.trickle:
+            await self._trickle_candidates(c, local)
 
     def _on_session_accept(self, iq, xml, jingle, c: Call, sender: str) -> None:
         if c.role != "initiator" or c.state != "pending":
@@ -1879,7 +1938,7 @@ class JinglePeer(slixmpp.ClientXMPP):
             self._iq_error(iq, "bad-request", "modify", text=e.text)
             return
         iq.reply().send()
-        self._emit("transport-info", c.sid, sender, xml, candidates=len(items))
+        self._emit("transport-info", c.sid, sender, xml, candidates=len(items), queued=not c.remote_set)
         pairs = [(mid, cand) for mid, cand, _ in items]
         if not c.remote_set:
             c.pending_candidates += pairs

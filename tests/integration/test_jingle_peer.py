@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from slixmpp.exceptions import IqError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -28,8 +29,12 @@ AUDIO_SECONDS = 4.5
 
 
 @pytest.fixture(scope="module")
-def prosody(request, tmp_path_factory) -> ProsodyServer:
-    """A Prosody of this module's own (no component needed: the peers only talk to each other)."""
+def xmpp_server(request, tmp_path_factory) -> ProsodyServer:
+    """A Prosody of this module's own (no bridge: the peers only talk to each other).
+
+    It overrides conftest's parametrized `xmpp_server` for this module only; keeping the name lets
+    conftest's report hook attach the Prosody log tail to failures.
+    """
     srv = ProsodyServer(tmp_path_factory.mktemp("prosody-peer"))
     request.addfinalizer(srv.stop)
     srv.start()
@@ -37,11 +42,15 @@ def prosody(request, tmp_path_factory) -> ProsodyServer:
 
 
 def run(body, timeout: float = 20.0):
+    """Run `await body()` in a fresh event loop; a TimeoutError from inside the body stays itself."""
     async def main():
-        try:
-            return await asyncio.wait_for(body(), timeout)
-        except asyncio.TimeoutError:
-            raise AssertionError(f"test body did not finish within {timeout}s") from None
+        task = asyncio.ensure_future(body())
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise AssertionError(f"test body did not finish within {timeout}s")
+        return task.result()
     return asyncio.run(main())
 
 
@@ -191,11 +200,11 @@ def test_candidate_sdp_and_xml_agree():
 
 
 # ----------------------------------------------------------------- through Prosody
-def test_jmi_call_tone_both_ways_caller_hangs_up(prosody):
+def test_jmi_call_tone_both_ways_caller_hangs_up(xmpp_server):
     async def body():
-        alice, admin = await pair(prosody, {"freq": 440.0}, {"freq": 880.0, "proceed_delay": 0.2})
+        alice, admin = await pair(xmpp_server, {"freq": 440.0}, {"freq": 880.0, "proceed_delay": 0.2})
         try:
-            sid = await alice.call(prosody.jid("admin"), use_jmi=True, freq=440.0)
+            sid = await alice.call(xmpp_server.jid("admin"), use_jmi=True, freq=440.0)
             # Callee side: propose seen, ringing then proceed sent, session-initiate accepted.
             propose = await admin.wait_event("propose")
             assert propose.sid == sid and propose.detail["media"] == ["audio"]
@@ -235,9 +244,9 @@ def test_jmi_call_tone_both_ways_caller_hangs_up(prosody):
     run(body)
 
 
-def test_direct_call_pcmu_callee_hangs_up(prosody):
+def test_direct_call_pcmu_callee_hangs_up(xmpp_server):
     async def body():
-        alice, admin = await pair(prosody, {"freq": 880.0}, {"freq": 440.0})
+        alice, admin = await pair(xmpp_server, {"freq": 880.0}, {"freq": 440.0})
         try:
             sid = await alice.call(admin.boundjid.full, use_jmi=False, codecs=["PCMU"])
             assert not alice.events_of("proceed")
@@ -260,12 +269,12 @@ def test_direct_call_pcmu_callee_hangs_up(prosody):
     run(body)
 
 
-def test_rejected_propose_is_seen_as_reject(prosody):
+def test_rejected_propose_is_seen_as_reject(xmpp_server):
     async def body():
-        alice, admin = await pair(prosody, {}, {"propose_policy": "reject", "reject_reason": "decline"})
+        alice, admin = await pair(xmpp_server, {}, {"propose_policy": "reject", "reject_reason": "decline"})
         try:
             with pytest.raises(CallRejected) as err:
-                await alice.call(prosody.jid("admin"), use_jmi=True, timeout=5)
+                await alice.call(xmpp_server.jid("admin"), use_jmi=True, timeout=5)
             assert err.value.reason == "decline"
             rej = alice.events_of("reject")[0]
             assert rej.sender == admin.boundjid.full and rej.detail["reason"] == "decline"
@@ -276,12 +285,12 @@ def test_rejected_propose_is_seen_as_reject(prosody):
     run(body)
 
 
-def test_ignored_propose_times_out_then_retract_reaches_callee(prosody):
+def test_ignored_propose_times_out_then_retract_reaches_callee(xmpp_server):
     async def body():
-        alice, admin = await pair(prosody, {}, {"propose_policy": "ignore"})
+        alice, admin = await pair(xmpp_server, {}, {"propose_policy": "ignore"})
         try:
             with pytest.raises(CallFailed) as err:
-                await alice.call(prosody.jid("admin"), use_jmi=True, timeout=1.5)
+                await alice.call(xmpp_server.jid("admin"), use_jmi=True, timeout=1.5)
             assert not isinstance(err.value, CallRejected)
             assert not alice.events_of("ringing")
             await alice.retract()
@@ -294,15 +303,23 @@ def test_ignored_propose_times_out_then_retract_reaches_callee(prosody):
     run(body)
 
 
-def test_hold_unhold_and_dtmf_on_loopback_only(prosody):
+def test_trickle_hold_unhold_and_dtmf_on_loopback_only(xmpp_server):
     async def body():
-        loop_only = {"ice_addresses": ["127.0.0.1"]}
-        alice, admin = await pair(prosody, dict(loop_only, freq=440.0), dict(loop_only, freq=880.0))
+        opts = {"ice_addresses": ["127.0.0.1"], "trickle": True}
+        # admin answers late, so alice's trickled candidates arrive before its remote description.
+        alice, admin = await pair(xmpp_server, dict(opts, freq=440.0), dict(opts, freq=880.0, answer_delay=0.3))
         try:
-            await alice.call(prosody.jid("admin"), use_jmi=True)
+            await alice.call(xmpp_server.jid("admin"), use_jmi=True)
             await asyncio.gather(alice.wait_event("connected"), admin.wait_event("connected"))
-            cands = admin.received_jingle("session-initiate")[0].findall(f".//{q(NS_ICE_UDP, 'candidate')}")
-            assert {c.get("ip") for c in cands} == {"127.0.0.1"}
+            # Candidates only in transport-info (queued by whoever has no remote description yet).
+            # ICE may complete on peer-reflexive candidates before the last transport-info lands.
+            await asyncio.gather(alice.wait_event("transport-info"), admin.wait_event("transport-info"))
+            for peer, action in ((admin, "session-initiate"), (alice, "session-accept")):
+                assert not peer.received_jingle(action)[0].findall(f".//{q(NS_ICE_UDP, 'candidate')}")
+                trickled = [c for j in peer.received_jingle("transport-info")
+                            for c in j.findall(f".//{q(NS_ICE_UDP, 'candidate')}")]
+                assert trickled and {c.get("ip") for c in trickled} == {"127.0.0.1"}
+            assert any(e.detail["queued"] for e in admin.events_of("transport-info"))
             await asyncio.gather(alice.wait_event("audio"), admin.wait_event("audio"))
 
             await alice.send_dtmf("19#*")
@@ -330,17 +347,73 @@ def test_hold_unhold_and_dtmf_on_loopback_only(prosody):
     run(body)
 
 
-def test_second_incoming_call_gets_busy(prosody):
+def test_second_incoming_call_gets_busy(xmpp_server):
     async def body():
-        alice, admin = await pair(prosody, {}, {})
-        mallory = await open_peer(prosody, "mallory", "phone")
+        alice, admin = await pair(xmpp_server, {}, {})
+        mallory = await open_peer(xmpp_server, "mallory", "phone")
         try:
-            await alice.call(prosody.jid("admin"), use_jmi=True)
+            await alice.call(xmpp_server.jid("admin"), use_jmi=True)
             await alice.wait_event("accepted")
             with pytest.raises(CallRejected) as err:
-                await mallory.call(prosody.jid("admin"), use_jmi=True, timeout=5)
+                await mallory.call(xmpp_server.jid("admin"), use_jmi=True, timeout=5)
             assert err.value.reason == "busy"
             assert admin.current is not None and admin.current.sid == alice.current.sid
         finally:
             await close_all(alice, admin, mallory)
+    run(body)
+
+
+def test_manual_ring_proceed_accept_and_mute(xmpp_server):
+    async def body():
+        alice, admin = await pair(xmpp_server, {}, {"propose_policy": "ring", "incoming_policy": "manual",
+                                                 "jmi_reply_to": "bare"})
+        try:
+            sid = await alice.call(xmpp_server.jid("admin"), use_jmi=True, codecs=["opus"], wait=False)
+            await admin.wait_event("propose")
+            assert (await alice.wait_event("ringing")).sid == sid
+            await asyncio.sleep(0.3)
+            assert not alice.events_of("proceed"), "ring policy must wait for proceed()"
+            await admin.proceed()
+            await alice.wait_event("proceed")
+            await admin.wait_event("initiate")
+            await asyncio.sleep(0.3)
+            assert not alice.events_of("accepted"), "manual policy must wait for accept()"
+            await admin.accept()
+            await alice.wait_event("accepted")
+            offered = admin.received_jingle("session-initiate")[0].findall(f".//{q(NS_RTP, 'payload-type')}")
+            assert [p.get("name") for p in offered] == ["opus", "telephone-event"]
+            # jmi_reply_to="bare": ringing/proceed went to alice's bare JID.
+            assert {el.tag for el in admin.sent if el.tag.startswith("{" + NS_JMI)} >= {
+                q(NS_JMI, "ringing"), q(NS_JMI, "proceed")}
+            ringing = next(st for st in alice.received if st.find(q(NS_JMI, "ringing")) is not None)
+            assert ringing.get("to") == xmpp_server.jid("alice")
+            await alice.mute()
+            muted = await admin.wait_event("mute")
+            assert muted.detail == {"creator": "initiator", "name": "0"}
+            await alice.mute(False)
+            await admin.wait_event("unmute")
+            await admin.hang_up("decline")
+            assert (await alice.wait_event("terminated")).detail["reason"] == "decline"
+        finally:
+            await close_all(alice, admin)
+    run(body)
+
+
+def test_direct_call_declined_and_unknown_session(xmpp_server):
+    async def body():
+        alice, admin = await pair(xmpp_server, {}, {"incoming_policy": "decline"})
+        try:
+            sid = await alice.call(admin.boundjid.full, use_jmi=False)
+            ended = await alice.wait_event("terminated")
+            assert (ended.sid, ended.detail["reason"], ended.detail["by"]) == (sid, "decline", "remote")
+            # A Jingle action for a session that does not exist gets item-not-found + unknown-session.
+            iq = alice.make_iq_set(ito=admin.boundjid.full)
+            iq.append(ET.fromstring(f"<jingle xmlns='{NS_JINGLE}' action='session-info' sid='nope'/>"))
+            with pytest.raises(IqError) as err:
+                await iq.send(timeout=5)
+            error = err.value.iq["error"]
+            assert error["condition"] == "item-not-found"
+            assert error.xml.find("{urn:xmpp:jingle:errors:1}unknown-session") is not None
+        finally:
+            await close_all(alice, admin)
     run(body)
