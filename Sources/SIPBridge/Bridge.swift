@@ -119,7 +119,8 @@ final class BridgeCore {
             gateway: gateway, store: store, initial: subscriptions, logger: logger, send: { component.send($0) })
         commands = AdHocCommands(domain: component.domain)
         calls = try CallManager(
-            component: component, mediaGroup: mediaGroup, media: configuration.media, certificate: certificate,
+            component: component, mediaGroup: mediaGroup, media: configuration.media, limits: configuration.sip.limits,
+            certificate: certificate,
             logger: logger)
         gateway.policy.isAllowed = { [weak self] jid in self?.access.allows(jid) ?? false }
         gateway.policy.isAdmin = { [weak self] jid in self?.access.isAdmin(jid) ?? false }
@@ -165,6 +166,7 @@ final class BridgeCore {
         }
         for warning in warnings { logger.warning("\(warning)") }
         self.configuration = configuration
+        calls.limits = configuration.sip.limits
         logger.info("configuration reloaded")
         return warnings
     }

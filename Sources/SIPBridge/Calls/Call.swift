@@ -40,6 +40,7 @@ final class Call {
     var codec: String?
     var media: MediaHandle?
     var ports: RTPPortAllocator.Allocation?
+    var sipPorts: RTPPortAllocator.Allocation?
     /// The last statistics the media loop reported.
     var statistics: [CallMedia.LegStatistics] = []
 

@@ -24,7 +24,10 @@ final class CallManager {
     let certificate: DTLSCertificate
     let logger: Logger
     var media: MediaSettings
+    var limits: CallLimits
     var ports: RTPPortAllocator
+    /// When each user's recent calls started, for `calls-per-minute`.
+    private var callStarts: [JID: [NIODeadline]] = [:]
     /// Whether a JID may place calls (the `<access>` policy).
     var isAllowed: (JID) -> Bool = { _ in false }
     /// Presence with caps from a contact to a user, so clients see Jingle support (XEP-0115).
@@ -35,12 +38,13 @@ final class CallManager {
     private(set) var counters = Counters()
 
     init(
-        component: XMPPComponent, mediaGroup: any EventLoopGroup, media: MediaSettings, certificate: DTLSCertificate,
-        logger: Logger
+        component: XMPPComponent, mediaGroup: any EventLoopGroup, media: MediaSettings, limits: CallLimits,
+        certificate: DTLSCertificate, logger: Logger
     ) throws {
         self.component = component
         self.mediaGroup = mediaGroup
         self.media = media
+        self.limits = limits
         self.certificate = certificate
         self.logger = logger
         guard let low = UInt16(exactly: media.rtpPorts.lowerBound), let high = UInt16(exactly: media.rtpPorts.upperBound)
@@ -79,6 +83,10 @@ final class CallManager {
         guard let farEnd = Self.farEnd(for: to) else {
             logger.notice("refused call from \(from) to \(to): no such extension")
             return responder.error(StanzaError(.cancel, "item-not-found", text: "\(to.bare) is not a known extension"))
+        }
+        if let refusal = admissionRefusal(for: from) {
+            logger.notice("refused call from \(from) to \(to): \(Self.describe(refusal))")
+            return responder.error(StanzaError(.wait, "resource-constraint", text: refusal.text))
         }
         let call = Call(sid: payload.sid, farEnd: farEnd, caller: from, callee: to, now: component.eventLoop.now)
         counters.total += 1
@@ -150,6 +158,11 @@ final class CallManager {
             if let actions = try? incoming.reject(reason: reason) { sendAll(actions) }
             return
         }
+        if let refusal = admissionRefusal(for: from) {
+            logger.notice("refused proposed call from \(from) to \(to): \(Self.describe(refusal))")
+            if let actions = try? incoming.reject(reason: refusal) { sendAll(actions) }
+            return
+        }
         let call = Call(sid: proposal.id, farEnd: farEnd, caller: from, callee: local, now: component.eventLoop.now)
         counters.total += 1
         calls[call.sid] = call
@@ -170,6 +183,25 @@ final class CallManager {
 
     private func sendAll(_ actions: [JingleIncomingProposal.Action]) {
         for case .send(let stanza) in actions { component.send(stanza) }
+    }
+
+    /// The `<limits>` check for a new call from `caller`: nil to go ahead, else the reason to refuse with.
+    func admissionRefusal(for caller: JID) -> JingleReason? {
+        let now = component.eventLoop.now
+        let user = caller.bare
+        if calls.count >= limits.calls {
+            return JingleReason(.busy, text: "the bridge is at its limit of \(limits.calls) concurrent calls")
+        }
+        if calls.values.filter({ $0.caller.bare == user }).count >= limits.callsPerUser {
+            return JingleReason(.busy, text: "you already have \(limits.callsPerUser) calls through this bridge")
+        }
+        let recent = (callStarts[user] ?? []).filter { now - $0 < .seconds(60) }
+        guard recent.count < limits.callsPerMinute else {
+            callStarts[user] = recent
+            return JingleReason(.busy, text: "more than \(limits.callsPerMinute) calls in a minute; try again shortly")
+        }
+        callStarts[user] = recent + [now]
+        return nil
     }
 
     static func farEnd(for jid: JID) -> Call.FarEnd? {
@@ -215,7 +247,9 @@ final class CallManager {
     private func handle(_ event: JingleSession.Event, call: Call) {
         switch event {
         case .incoming(let payload):
-            startMedia(call, offer: payload.contents)
+            switch call.farEnd {
+            case .echo: startEcho(call, offer: payload.contents)
+            }
         case .transportInfo(_, let transport):
             let candidates = transport.candidates.compactMap(JingleMediaOffer.mediaCandidate)
             call.media?.execute { media in
@@ -243,25 +277,54 @@ final class CallManager {
 
     // MARK: Media
 
-    private func startMedia(_ call: Call, offer contents: [JingleContent]) {
-        let offer: JingleMediaOffer
+    /// The echo extension: answer at once and loop the caller's media back.
+    private func startEcho(_ call: Call, offer contents: [JingleContent]) {
+        guard let offer = parseOffer(call, contents) else { return }
+        let codec = offer.codecs[0]
+        call.codec = codec.name ?? "PT \(codec.id)"
+        var payloadTypes: [UInt8: UInt8] = [codec.id: codec.id]
+        if let event = offer.telephoneEvent { payloadTypes[event.id] = event.id }
+        let map = payloadTypes
+        setUpMedia(call, offer: offer, sipLeg: false) { [weak self] setup in
+            guard let self else { return }
+            setup.handle.execute { media in
+                media.setPayloadTypeMap(on: .jingle, map)
+                media.setMode(.echo(.jingle))
+            }
+            self.accept(call, offer: offer, codec: codec, setup: setup)
+        }
+    }
+
+    func parseOffer(_ call: Call, _ contents: [JingleContent]) -> JingleMediaOffer? {
         do {
-            offer = try JingleMediaOffer(contents: contents)
+            return try JingleMediaOffer(contents: contents)
         } catch {
             logger.notice("call \(call.sid): refusing the offer: \(error)")
-            return terminate(call, reason: error.reason)
+            terminate(call, reason: error.reason)
+            return nil
         }
+    }
+
+    /// Binds the call's media on a media loop: the Jingle leg (ICE + DTLS-SRTP toward the client, set up
+    /// from its offer) and, for SIP calls, the plain RTP leg. Continues on the component loop; on failure
+    /// the call is terminated with a reason.
+    func setUpMedia(
+        _ call: Call, offer: JingleMediaOffer, sipLeg: Bool, then body: @escaping (MediaSetup) -> Void
+    ) {
         let allocation: RTPPortAllocator.Allocation
+        var sipAllocation: RTPPortAllocator.Allocation?
         do {
             allocation = try ports.allocate()
+            call.ports = allocation
+            if sipLeg {
+                sipAllocation = try ports.allocate()
+                call.sipPorts = sipAllocation
+            }
         } catch {
             logger.error("call \(call.sid): no media port free in \(media.rtpPorts): \(error)")
             return terminate(call, reason: JingleReason(.generalError, text: "the bridge has no media port free"))
         }
-        call.ports = allocation
         call.state = .connecting
-        let codec = offer.codecs[0]
-        call.codec = codec.name ?? "PT \(codec.id)"
         var ice = ICEConfiguration()
         ice.role = .controlled  // the offerer controls (RFC 8445 section 6.1.1)
         ice.lite = media.iceLite
@@ -273,35 +336,42 @@ final class CallManager {
         let remoteCandidates = offer.remoteCandidates
         let fingerprints = offer.fingerprints
         let dtlsRole: DTLSRole = offer.localSetup == .active ? .client : .server
-        var payloadTypes: [UInt8: UInt8] = [codec.id: codec.id]
-        if let event = offer.telephoneEvent { payloadTypes[event.id] = event.id }
-        let map = payloadTypes
         let loop = mediaGroup.next()
         let componentLoop = component.eventLoop
         let sid = call.sid
         let managerBox = NIOLoopBound(self, eventLoop: componentLoop)
-        let timeout = TimeAmount.seconds(60)
+        let timeout = TimeAmount(limits.rtpTimeout)
         let setup = loop.flatSubmit { () -> EventLoopFuture<MediaSetup> in
             let callMedia = CallMedia(eventLoop: loop, inactivityTimeout: timeout)
             callMedia.onEvent = { event in
                 componentLoop.execute { managerBox.value.mediaEvent(event, sid: sid) }
             }
             let transport = SecureMediaTransport(ice: iceConfiguration, certificate: certificate)
-            return callMedia.addLeg(
+            var bound = callMedia.addLeg(
                 .jingle, transport: .secure(transport), bindAddress: bindAddress, port: Int(allocation.rtpPort),
                 advertisedAddress: advertised
-            ).assumeIsolated().map { _ in
+            ).map { _ -> TransportAddress? in nil }
+            if let sipAllocation {
+                bound = bound.assumeIsolated().flatMap { _ in
+                    callMedia.addLeg(
+                        .sip, transport: .plain(PlainRTPTransport()), bindAddress: bindAddress,
+                        port: Int(sipAllocation.rtpPort), rtcpPort: Int(sipAllocation.rtcpPort)
+                    ).map { Optional($0) }
+                }.nonisolated()
+            }
+            return bound.assumeIsolated().map { sipAddress in
                 callMedia.withSecureTransport(.jingle) { secure in
                     secure.setRemoteCredentials(remoteCredentials)
                     for candidate in remoteCandidates { secure.addRemoteCandidate(candidate) }
                     secure.setRemoteFingerprints(fingerprints, now: loop.now)
                     secure.setDTLSRole(dtlsRole, now: loop.now)
                 }
-                callMedia.setPayloadTypeMap(on: .jingle, map)
-                callMedia.setMode(.echo(.jingle))
                 return MediaSetup(
                     handle: MediaHandle(loop: loop, media: NIOLoopBound(callMedia, eventLoop: loop)),
-                    credentials: transport.ice.localCredentials, candidates: transport.ice.localCandidates)
+                    credentials: transport.ice.localCredentials, candidates: transport.ice.localCandidates,
+                    sipAddress: sipAddress.map { local in
+                        advertised.map { TransportAddress(ip: $0.ip, port: local.port) } ?? local
+                    })
             }.nonisolated()
         }
         setup.hop(to: componentLoop).assumeIsolated().whenComplete { [weak self] result in
@@ -309,23 +379,8 @@ final class CallManager {
             switch result {
             case .success(let setup):
                 call.media = setup.handle
-                guard call.state == .connecting, var session = call.session else {
-                    return self.releaseMedia(call)
-                }
-                let answer = offer.answer(
-                    codec: codec, credentials: setup.credentials, candidates: setup.candidates,
-                    fingerprint: self.certificate.fingerprint)
-                do {
-                    let actions = try session.accept(contents: [answer])
-                    call.session = session
-                    call.state = .active
-                    call.answeredAt = self.component.eventLoop.now
-                    self.logger.info("call \(call.sid): accepted with \(call.codec ?? "?") on port \(allocation.rtpPort)")
-                    self.perform(actions, call: call)
-                } catch {
-                    self.logger.error("call \(call.sid): cannot accept: \(error)")
-                    self.terminate(call, reason: JingleReason(.generalError, text: "\(error)"))
-                }
+                guard call.state == .connecting else { return self.releaseMedia(call) }
+                body(setup)
             case .failure(let error):
                 self.logger.error("call \(call.sid): media setup failed: \(error)")
                 self.terminate(call, reason: JingleReason(.generalError, text: "media setup failed: \(error)"))
@@ -333,10 +388,31 @@ final class CallManager {
         }
     }
 
+    /// Sends session-accept with our ICE/DTLS answer in `codec`.
+    func accept(_ call: Call, offer: JingleMediaOffer, codec: JinglePayloadType, setup: MediaSetup) {
+        guard var session = call.session else { return }
+        let answer = offer.answer(
+            codec: codec, credentials: setup.credentials, candidates: setup.candidates,
+            fingerprint: certificate.fingerprint)
+        do {
+            let actions = try session.accept(contents: [answer])
+            call.session = session
+            call.state = .active
+            call.answeredAt = component.eventLoop.now
+            logger.info("call \(call.sid): accepted with \(codec.name ?? "PT \(codec.id)")")
+            perform(actions, call: call)
+        } catch {
+            logger.error("call \(call.sid): cannot accept: \(error)")
+            terminate(call, reason: JingleReason(.generalError, text: "\(error)"))
+        }
+    }
+
     struct MediaSetup: Sendable {
         let handle: MediaHandle
         let credentials: ICECredentials
         let candidates: [Media.ICECandidate]
+        /// The SIP leg's address as the SIP peer must see it (the public address behind NAT).
+        let sipAddress: TransportAddress?
     }
 
     func mediaEvent(_ event: CallMedia.Event, sid: String) {
@@ -398,10 +474,11 @@ final class CallManager {
     }
 
     private func releaseMedia(_ call: Call) {
-        let ports = call.ports
+        let ports = [call.ports, call.sipPorts].compactMap { $0 }
         call.ports = nil
+        call.sipPorts = nil
         guard let handle = call.media else {
-            if let ports { try? self.ports.release(ports) }
+            for allocation in ports { try? self.ports.release(allocation) }
             return
         }
         call.media = nil
@@ -414,7 +491,7 @@ final class CallManager {
         }.hop(to: componentLoop).assumeIsolated().whenComplete { result in
             if case .success(let statistics) = result { call.statistics = statistics }
             // The sockets are closed by now (close runs before the next loop tick); the ports can go back.
-            if let ports { try? managerBox.value.ports.release(ports) }
+            for allocation in ports { try? managerBox.value.ports.release(allocation) }
         }
     }
 
