@@ -1,0 +1,25 @@
+import NIOCore
+
+/// The one timer a call handle keeps armed for its session's next deadline.
+struct SIPCallTimer {
+    private var scheduled: (deadline: NIODeadline, task: Scheduled<Void>)?
+
+    /// Arms the timer for `deadline` (nil disarms); keeps it when already set for that deadline.
+    mutating func arm(_ deadline: NIODeadline?, on eventLoop: EventLoop, fire: @escaping @Sendable () -> Void) {
+        guard let deadline else {
+            cancel()
+            return
+        }
+        if let scheduled, scheduled.deadline == deadline { return }
+        scheduled?.task.cancel()
+        scheduled = (deadline, eventLoop.scheduleTask(deadline: deadline, fire))
+    }
+
+    /// Forgets the fired timer (called first thing when it fires).
+    mutating func fired() { scheduled = nil }
+
+    mutating func cancel() {
+        scheduled?.task.cancel()
+        scheduled = nil
+    }
+}

@@ -1,0 +1,78 @@
+import Logging
+import NIOCore
+import SIP
+
+/// The bridge's SIP user agent on the component's event loop: the UDP listener from `<sip><listen>`,
+/// trunk destinations (IP literals at once, names through RFC 3263 DNS lookups off the loop), and the
+/// digest credentials of each trunk.
+///
+/// SIP signalling shares the component loop with XMPP: both are light next to media, and one loop for all
+/// signalling means a call's two sides never race each other.
+final class SIPGateway {
+    let userAgent: SIPUserAgent
+    let settings: SIPSettings
+    let logger: Logger
+    private let locator: SIPServerLocator?
+
+    init?(settings: SIPSettings, eventLoop: any EventLoop, logger: Logger) {
+        guard let listener = settings.listeners.first(where: { $0.transport == .udp }) else {
+            logger.warning("no UDP <listen> in <sip>: SIP calls are disabled (TCP, TLS and WebSocket come later)")
+            return nil
+        }
+        var advertised: SIPRegistrationConfiguration.Address?
+        if let external = settings.externalAddress, let host = try? SIPHost(parsing: external) {
+            advertised = SIPRegistrationConfiguration.Address(host: host)
+        }
+        let configuration = SIPUserAgentConfiguration(
+            host: listener.address, port: listener.port, advertisedAddress: advertised,
+            timers: SIPTimers(t1: TimeAmount(settings.t1), t2: TimeAmount(settings.t2), t4: TimeAmount(settings.t4)),
+            userAgent: settings.userAgent)
+        self.userAgent = SIPUserAgent(configuration: configuration, eventLoop: eventLoop)
+        self.settings = settings
+        self.logger = logger
+        if let text = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8) {
+            let servers = DNSResolver.Configuration.parseResolvConf(text)
+            locator =
+                servers.isEmpty
+                ? nil
+                : SIPServerLocator(
+                    resolver: DNSResolver(configuration: .init(nameservers: servers), eventLoop: eventLoop))
+        } else {
+            locator = nil
+        }
+    }
+
+    func start() -> EventLoopFuture<Void> {
+        userAgent.start().map { [logger, userAgent] in
+            logger.info("SIP listening on \(userAgent.endpoint.localAddress.map { "\($0)" } ?? "?") (udp)")
+        }
+    }
+
+    func stop() -> EventLoopFuture<Void> { userAgent.stop() }
+
+    /// Where requests for `trunk` go: its URI's host and port, resolved per RFC 3263 when it is a name.
+    func destination(for trunk: TrunkConfiguration) -> EventLoopFuture<SocketAddress> {
+        let loop = userAgent.eventLoop
+        let port = trunk.uri.port ?? 5060
+        if let address = try? SocketAddress(ipAddress: trunk.uri.host, port: port) {
+            return loop.makeSucceededFuture(address)
+        }
+        guard let locator else {
+            return loop.makeFailedFuture(GatewayError("no DNS resolver configured to find \(trunk.uri.host)"))
+        }
+        return locator.locate(host: trunk.uri.host, port: trunk.uri.port, transport: "udp").flatMapThrowing {
+            guard let first = $0.first else { throw GatewayError("\(trunk.uri.host) does not resolve") }
+            return first.address
+        }
+    }
+
+    func credentials(for trunk: TrunkConfiguration) -> SIPCredentials? {
+        guard let username = trunk.username, let password = trunk.password else { return nil }
+        return SIPCredentials(username: username, password: password, realm: trunk.realm)
+    }
+
+    struct GatewayError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}
