@@ -130,6 +130,8 @@ final class BridgeCore {
         calls.isAllowed = { [weak self] jid in self?.access.allows(jid) ?? false }
         let presence = self.presence
         calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
+        calls.routing = OutboundRouting(settings: configuration.sip)
+        calls.sip = SIPGateway(settings: configuration.sip, eventLoop: eventLoop, logger: logger)
         calls.install(on: component.router)
         let callCommands = CallCommands(
             calls: calls, isAdmin: { [weak self] in self?.access.isAdmin($0) ?? false },
@@ -141,12 +143,22 @@ final class BridgeCore {
 
     func start() {
         component.start()
+        if let sip = calls.sip {
+            let logger = self.logger
+            sip.start().whenFailure { error in logger.error("SIP listener failed: \(error)") }
+        }
     }
 
     func stop() -> EventLoopFuture<Void> {
         calls.terminateAll(reason: JingleReason(.gone, text: "the bridge is shutting down"))
         for stanza in presence.unavailableAll() { component.send(stanza) }
-        return component.stop()
+        // Half a second for the BYEs and CANCELs to go out (and be retransmitted once) before the socket closes.
+        let loop = component.eventLoop
+        let sip = calls.sip
+        let component = self.component
+        return loop.assumeIsolated().scheduleTask(in: .milliseconds(500)) {}.futureResult.assumeIsolated()
+            .flatMap { sip?.stop() ?? loop.makeSucceededVoidFuture() }
+            .flatMap { component.stop() }.nonisolated()
     }
 
     /// Applies a new configuration; returns warnings about settings that need a restart.
@@ -167,6 +179,7 @@ final class BridgeCore {
         for warning in warnings { logger.warning("\(warning)") }
         self.configuration = configuration
         calls.limits = configuration.sip.limits
+        calls.routing = OutboundRouting(settings: configuration.sip)
         logger.info("configuration reloaded")
         return warnings
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 from clients import Session
-from servers import ManagedProcess, tail
+from servers import ManagedProcess, free_ports, tail
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_NS = "urn:xmpp:jingle-sip-bridge:config:1"
@@ -22,8 +22,11 @@ def bridge_binary() -> Path:
 
 
 def config_xml(server, data_dir: Path, admins=("admin@localhost",),
-               allowed=("alice@localhost", "admin@localhost")) -> str:
+               allowed=("alice@localhost", "admin@localhost"), sip_xml: str = "") -> str:
     a = quoteattr
+    if not sip_xml:
+        # A SIP listener of its own, so bridges under test never fight over 5060.
+        sip_xml = f'<sip><listen transport="udp" address="127.0.0.1" port="{free_ports(1)[0]}"/></sip>'
     admins_xml = "".join(f"<jid>{j}</jid>" for j in admins)
     allow_xml = "".join(f"<allow jid={a(j)}/>" for j in allowed)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -35,6 +38,7 @@ def config_xml(server, data_dir: Path, admins=("admin@localhost",),
   <admins>{admins_xml}</admins>
   <access>{allow_xml}</access>
   <media bind-address="127.0.0.1"/>
+  {sip_xml}
   <log level="debug"/>
 </bridge>
 """
@@ -51,9 +55,10 @@ class Bridge:
         self.log_path = self.root / "bridge.log"
         self.process: "ManagedProcess | None" = None
         self.last_startup_seconds: "float | None" = None
+        self.sip_xml = ""  # inner XML of <sip>, e.g. listeners, trunks and routes
 
     def write_config(self) -> None:
-        self.config_path.write_text(config_xml(self.server, self.data_dir))
+        self.config_path.write_text(config_xml(self.server, self.data_dir, sip_xml=self.sip_xml))
 
     def start(self, timeout: float = 15.0) -> float:
         """Start the bridge and wait until the component answers disco#info."""

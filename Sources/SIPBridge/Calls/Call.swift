@@ -1,6 +1,7 @@
 import Jingle
 import Logging
 import Media
+import SIP
 import NIOCore
 import XMPPCore
 
@@ -12,10 +13,13 @@ final class Call {
     enum FarEnd: Equatable, CustomStringConvertible {
         /// `echo@domain`: the caller hears itself through the full media path.
         case echo
+        /// A SIP destination through a trunk.
+        case sip(OutboundRouting.Decision)
 
         var description: String {
             switch self {
             case .echo: "echo"
+            case .sip(let decision): "sip:\(decision.user)@\(decision.host ?? decision.trunk.uri.host) via \(decision.trunk.name)"
             }
         }
     }
@@ -41,6 +45,15 @@ final class Call {
     var media: MediaHandle?
     var ports: RTPPortAllocator.Allocation?
     var sipPorts: RTPPortAllocator.Allocation?
+    /// The SIP side of the call (outbound).
+    var sipCall: SIPClientCall?
+    var offer: JingleMediaOffer?
+    var setup: CallManager.MediaSetup?
+    var sipCodec: String?
+    /// The SIP leg's negotiated codec (and telephone-event), for answers to re-INVITEs.
+    var sipCodecDescription: [SIPLegSDP.Codec]?
+    var sdpVersion = 1
+    var ringingSent = false
     /// The last statistics the media loop reported.
     var statistics: [CallMedia.LegStatistics] = []
 

@@ -33,6 +33,9 @@ final class CallManager {
     /// Presence with caps from a contact to a user, so clients see Jingle support (XEP-0115).
     var presenceWithCaps: (JID, JID) -> XMLElement = { from, to in XMLElement.presence(from: from, to: to) }
 
+    /// The SIP side; nil when no UDP listener is configured (built-in extensions still work).
+    var sip: SIPGateway?
+    var routing: OutboundRouting
     private(set) var calls: [String: Call] = [:]
     private(set) var recent: [Call] = []
     private(set) var counters = Counters()
@@ -45,6 +48,7 @@ final class CallManager {
         self.mediaGroup = mediaGroup
         self.media = media
         self.limits = limits
+        self.routing = OutboundRouting(settings: SIPSettings())
         self.certificate = certificate
         self.logger = logger
         guard let low = UInt16(exactly: media.rtpPorts.lowerBound), let high = UInt16(exactly: media.rtpPorts.upperBound)
@@ -80,9 +84,12 @@ final class CallManager {
             logger.notice("refused call from \(from) to \(to): not allowed by <access>")
             return responder.error(StanzaError(.auth, "forbidden", text: "you are not allowed to call through this bridge"))
         }
-        guard let farEnd = Self.farEnd(for: to) else {
-            logger.notice("refused call from \(from) to \(to): no such extension")
-            return responder.error(StanzaError(.cancel, "item-not-found", text: "\(to.bare) is not a known extension"))
+        let farEnd: Call.FarEnd
+        switch resolveFarEnd(to, caller: from) {
+        case .success(let resolved): farEnd = resolved
+        case .failure(let refusal):
+            logger.notice("refused call from \(from) to \(to): \(refusal)")
+            return responder.error(StanzaError(.cancel, "item-not-found", text: refusal.description))
         }
         if let refusal = admissionRefusal(for: from) {
             logger.notice("refused call from \(from) to \(to): \(Self.describe(refusal))")
@@ -152,9 +159,12 @@ final class CallManager {
             if let actions = try? incoming.reject(reason: reason) { sendAll(actions) }
             return
         }
-        guard let farEnd = Self.farEnd(for: to) else {
-            logger.notice("refused proposed call from \(from) to \(to): no such extension")
-            let reason = JingleReason(.connectivityError, text: "\(to.bare) is not a known extension")
+        let farEnd: Call.FarEnd
+        switch resolveFarEnd(to, caller: from) {
+        case .success(let resolved): farEnd = resolved
+        case .failure(let refusal):
+            logger.notice("refused proposed call from \(from) to \(to): \(refusal)")
+            let reason = JingleReason(.connectivityError, text: refusal.description)
             if let actions = try? incoming.reject(reason: reason) { sendAll(actions) }
             return
         }
@@ -204,16 +214,22 @@ final class CallManager {
         return nil
     }
 
-    static func farEnd(for jid: JID) -> Call.FarEnd? {
-        switch jid.localpart?.lowercased() {
-        case "echo": .echo
-        default: nil
+    /// What a call to `jid` reaches: a built-in extension, or a SIP destination through a route.
+    func resolveFarEnd(_ jid: JID, caller: JID) -> Result<Call.FarEnd, OutboundRouting.Refusal> {
+        guard let localpart = jid.localpart else { return .failure(.noRoute(jid.description)) }
+        if localpart.lowercased() == "echo" { return .success(.echo) }
+        guard let sip else { return .failure(.noRoute("\(localpart) (no SIP listener configured)")) }
+        guard sip.isRunning else { return .failure(.noRoute("\(localpart) (the SIP listener is not running; see the log)")) }
+        do {
+            return .success(.sip(try routing.route(localpart: localpart, caller: caller)))
+        } catch {
+            return .failure(error)
         }
     }
 
     // MARK: Session actions and events
 
-    private func perform(_ actions: [JingleSession.Action], call: Call) {
+    func perform(_ actions: [JingleSession.Action], call: Call) {
         for action in actions {
             switch action {
             case .send(let stanza):
@@ -249,6 +265,7 @@ final class CallManager {
         case .incoming(let payload):
             switch call.farEnd {
             case .echo: startEcho(call, offer: payload.contents)
+            case .sip(let decision): startOutbound(call, offer: payload.contents, decision: decision)
             }
         case .transportInfo(_, let transport):
             let candidates = transport.candidates.compactMap(JingleMediaOffer.mediaCandidate)
@@ -454,7 +471,7 @@ final class CallManager {
         end(call, reason: reason, notifyPeer: true)
     }
 
-    private func end(_ call: Call, reason: JingleReason, notifyPeer: Bool) {
+    func end(_ call: Call, reason: JingleReason, notifyPeer: Bool) {
         guard call.state != .ended else { return }
         call.state = .ended
         call.endReason = reason
@@ -467,13 +484,14 @@ final class CallManager {
             counters.failed[reason.condition.name, default: 0] += 1
         }
         calls[call.sid] = nil
+        endSIP(call, reason: reason)
         recent.append(call)
         if recent.count > 100 { recent.removeFirst(recent.count - 100) }
         logger.info("call \(call.sid) ended: \(Self.describe(reason))")
         releaseMedia(call)
     }
 
-    private func releaseMedia(_ call: Call) {
+    func releaseMedia(_ call: Call) {
         let ports = [call.ports, call.sipPorts].compactMap { $0 }
         call.ports = nil
         call.sipPorts = nil

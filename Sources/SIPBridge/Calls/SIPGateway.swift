@@ -42,13 +42,20 @@ final class SIPGateway {
         }
     }
 
+    /// Whether the listener is bound; calls are refused while it is not.
+    private(set) var isRunning = false
+
     func start() -> EventLoopFuture<Void> {
-        userAgent.start().map { [logger, userAgent] in
+        userAgent.start().assumeIsolated().map { [logger, userAgent] in
+            self.isRunning = true
             logger.info("SIP listening on \(userAgent.endpoint.localAddress.map { "\($0)" } ?? "?") (udp)")
-        }
+        }.nonisolated()
     }
 
-    func stop() -> EventLoopFuture<Void> { userAgent.stop() }
+    func stop() -> EventLoopFuture<Void> {
+        isRunning = false
+        return userAgent.stop()
+    }
 
     /// Where requests for `trunk` go: its URI's host and port, resolved per RFC 3263 when it is a name.
     func destination(for trunk: TrunkConfiguration) -> EventLoopFuture<SocketAddress> {

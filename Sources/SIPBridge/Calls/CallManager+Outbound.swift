@@ -1,0 +1,172 @@
+import Jingle
+import Media
+import NIOCore
+import SIP
+import XMPPCore
+
+/// Jingle -> SIP: the client's session-initiate becomes an INVITE through the routed trunk; SIP's
+/// progress and answer come back as session-info and session-accept.
+extension CallManager {
+    func startOutbound(_ call: Call, offer contents: [JingleContent], decision: OutboundRouting.Decision) {
+        guard let sip, let offer = parseOffer(call, contents) else { return }
+        call.offer = offer
+        let sipCodecs = sipOffer(trunk: decision.trunk, client: offer)
+        guard sipCodecs.contains(where: { !$0.isTelephoneEvent }) else {
+            let offered = offer.codecs.compactMap(\.name).joined(separator: ", ")
+            return terminate(
+                call,
+                reason: JingleReason(
+                    .failedApplication,
+                    text: "no codec in common with trunk \(decision.trunk.name) (offered: \(offered))"))
+        }
+        setUpMedia(call, offer: offer, sipLeg: true) { [weak self] setup in
+            guard let self, let sipAddress = setup.sipAddress else { return }
+            call.setup = setup
+            let sdp = SIPLegSDP.make(
+                address: sipAddress, codecs: sipCodecs, sessionID: UInt64.random(in: 1...UInt64(Int64.max)),
+                version: 1)
+            sip.destination(for: decision.trunk).hop(to: self.component.eventLoop).assumeIsolated().whenComplete {
+                result in
+                guard call.state == .connecting else { return }
+                switch result {
+                case .success(let destination):
+                    self.sendInvite(call, decision: decision, sdp: sdp, to: destination)
+                case .failure(let error):
+                    self.logger.warning("call \(call.sid): trunk \(decision.trunk.name) unreachable: \(error)")
+                    self.terminate(
+                        call, reason: JingleReason(.connectivityError, text: "trunk \(decision.trunk.name): \(error)"))
+                }
+            }
+        }
+    }
+
+    /// The codecs offered to the trunk: its own list, in its order, limited to what can be relayed to
+    /// the client as is (transcoding widens this once the codec path joins the media engine).
+    func sipOffer(trunk: TrunkConfiguration, client: JingleMediaOffer) -> [SIPLegSDP.Codec] {
+        let clientNames = Set(client.codecs.compactMap { $0.name?.lowercased() })
+        let offered = SIPLegSDP.Codec.offered(trunk.codecs)
+        return offered.filter { codec in
+            codec.isTelephoneEvent ? client.telephoneEvent != nil : clientNames.contains(codec.name.lowercased())
+        }
+    }
+
+    private func sendInvite(_ call: Call, decision: OutboundRouting.Decision, sdp: String, to destination: SocketAddress) {
+        guard let sip else { return }
+        let host = decision.host ?? decision.trunk.uri.host
+        let port = decision.host == nil ? decision.trunk.uri.port.map { ":\($0)" } ?? "" : ""
+        let fromHost = decision.trunk.uri.host
+        do {
+            let requestURI = try SIPAnyURI(parsing: "sip:\(decision.user)@\(host)\(port)")
+            let from = try SIPNameAddress(parsing: "<sip:\(decision.callerID)@\(fromHost)>")
+            let parameters = SIPInviteParameters(requestURI: requestURI, from: from, sdp: Array(sdp.utf8))
+            let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
+            let sid = call.sid
+            call.sipCall = try sip.userAgent.placeCall(
+                parameters, to: destination, credentials: sip.credentials(for: decision.trunk)
+            ) { event in
+                managerBox.value.sipEvent(event, sid: sid)
+            }
+            logger.info("call \(call.sid): INVITE \(requestURI) to \(destination) for \(call.caller)")
+        } catch {
+            logger.error("call \(call.sid): cannot build the INVITE: \(error)")
+            terminate(call, reason: JingleReason(.generalError, text: "cannot build the INVITE: \(error)"))
+        }
+    }
+
+    func sipEvent(_ event: SIPSessionEvent, sid: String) {
+        guard let call = calls[sid] else {
+            if case .terminated = event { return }
+            return
+        }
+        switch event {
+        case .provisional(let status, let reason, _):
+            logger.info("call \(sid): SIP \(status) \(reason)")
+            if (180...183).contains(status), !call.ringingSent, var session = call.session {
+                call.ringingSent = true
+                if let actions = try? session.sendInfo(.ringing) {
+                    call.session = session
+                    perform(actions, call: call)
+                }
+            }
+        case .answered(let response):
+            sipAnswered(call, response: response)
+        case .failed(let status, let reason, _):
+            logger.info("call \(sid): SIP failed with \(status) \(reason)")
+            call.sipCall = nil
+            terminate(call, reason: SIPFailureMapping.jingleReason(status: status, reason: reason))
+        case .remoteHangUp:
+            logger.info("call \(sid): BYE from SIP")
+            call.sipCall = nil
+            terminate(call, reason: JingleReason(.success))
+        case .reinviteReceived(let request):
+            // Keep the media as it is: answer with the same description (hold and codec changes come later).
+            if let setup = call.setup, let sipAddress = setup.sipAddress, let codec = call.sipCodecDescription {
+                let sdp = SIPLegSDP.make(
+                    address: sipAddress, codecs: codec, sessionID: 1, version: UInt64(call.sdpVersion + 1))
+                call.sdpVersion += 1
+                call.sipCall?.answer(reinvite: request, sdp: Array(sdp.utf8))
+            } else {
+                call.sipCall?.reject(reinvite: request, status: 488)
+            }
+        case .infoReceived(_, let contentType):
+            logger.debug("call \(sid): SIP INFO (\(contentType.map { "\($0)" } ?? "no body"))")
+        case .cancelled, .terminated, .earlyDialog, .acknowledged, .ackTimedOut, .reinviteAnswered, .reinviteFailed,
+            .infoAnswered:
+            break
+        }
+    }
+
+    private func sipAnswered(_ call: Call, response: SIPMessage) {
+        guard let offer = call.offer, let setup = call.setup else { return }
+        let remote: SIPLegSDP.Remote
+        do {
+            remote = try SIPLegSDP.remote(String(decoding: response.body, as: UTF8.self))
+        } catch {
+            logger.warning("call \(call.sid): the 200 OK's SDP is unusable: \(error)")
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer: \(error)"))
+        }
+        guard let sipCodec = remote.audioCodec,
+            let clientCodec = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() })
+        else {
+            return terminate(
+                call, reason: JingleReason(.incompatibleParameters, text: "the SIP answer chose no codec we offered"))
+        }
+        call.sipCodec = sipCodec.name
+        call.codec = clientCodec.name
+        call.sipCodecDescription = [sipCodec] + (remote.telephoneEvent.map { [$0] } ?? [])
+        var toSIP: [UInt8: UInt8] = [clientCodec.id: sipCodec.payloadType]
+        var toClient: [UInt8: UInt8] = [sipCodec.payloadType: clientCodec.id]
+        var sipTypes = [sipCodec.payloadType]
+        if let event = remote.telephoneEvent, let clientEvent = offer.telephoneEvent {
+            toSIP[clientEvent.id] = event.payloadType
+            toClient[event.payloadType] = clientEvent.id
+            sipTypes.append(event.payloadType)
+        }
+        let sipMap = toSIP
+        let clientMap = toClient
+        let payloadTypes = sipTypes
+        let clockRate = sipCodec.clockRate
+        setup.handle.execute { media in
+            if case .plain(let plain) = media.transport(.sip) {
+                plain.configure(
+                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
+                    now: media.eventLoop.now)
+            }
+            media.setPayloadTypeMap(on: .sip, sipMap)
+            media.setPayloadTypeMap(on: .jingle, clientMap)
+            media.setClockRate(on: .sip, clockRate)
+            media.setClockRate(on: .jingle, clockRate)
+            media.setMode(.relay)
+        }
+        logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying without transcoding")
+        accept(call, offer: offer, codec: clientCodec, setup: setup)
+    }
+
+    /// Ends the SIP side of a call that ends: CANCEL before the answer, BYE after.
+    func endSIP(_ call: Call, reason: JingleReason) {
+        guard let sipCall = call.sipCall else { return }
+        call.sipCall = nil
+        logger.info("call \(call.sid): ending the SIP leg (\(Self.describe(reason)))")
+        sipCall.hangUp()
+    }
+}
