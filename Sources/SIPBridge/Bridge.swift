@@ -132,6 +132,12 @@ final class BridgeCore {
         calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
         calls.routing = OutboundRouting(settings: configuration.sip)
         calls.sip = SIPGateway(settings: configuration.sip, eventLoop: eventLoop, logger: logger)
+        calls.sipSettings = configuration.sip
+        let manager = calls
+        calls.sip?.userAgent.onIncomingCall = { [weak manager] call in
+            guard let manager else { return call.reject(status: 503, reason: "Service Unavailable") }
+            manager.incomingSIP(call)
+        }
         calls.install(on: component.router)
         let callCommands = CallCommands(
             calls: calls, isAdmin: { [weak self] in self?.access.isAdmin($0) ?? false },
@@ -180,6 +186,7 @@ final class BridgeCore {
         self.configuration = configuration
         calls.limits = configuration.sip.limits
         calls.routing = OutboundRouting(settings: configuration.sip)
+        calls.sipSettings = configuration.sip
         logger.info("configuration reloaded")
         return warnings
     }

@@ -23,6 +23,7 @@ from servers import free_ports  # noqa: E402
 
 AUDIO_SECONDS = 5.0
 NUMBER = "100"
+DID = "5551000"
 
 
 def run(body, timeout: float = 40.0):
@@ -49,7 +50,9 @@ def sip_bridge(request, xmpp_server, phone, tmp_path):
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
       <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="PCMU PCMA telephone-event"/>
       <route match="[0-9]+" trunk="phone" emergency="allow"/>
+      <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
     </sip>"""
+    bridge.sip_port = sip_port
     request.addfinalizer(bridge.stop)
     bridge.start()
     return bridge
@@ -116,3 +119,58 @@ def test_busy_phone_maps_to_busy(sip_bridge, xmpp_server, phone):
             await peer.close()
     ringing, ended = run(body)
     assert ended.detail.get("reason") == "busy", ended
+
+
+def test_inbound_call_rings_the_user_and_carries_tones(sip_bridge, xmpp_server, phone):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, phone.dial, f"sip:{DID}@127.0.0.1:{sip_bridge.sip_port}")
+            propose = await peer.wait_event("propose", timeout=10)
+            await peer.wait_event("accepted", timeout=15)
+            await loop.run_in_executor(None, lambda: phone.wait_event("established", timeout=10))
+            await asyncio.sleep(AUDIO_SECONDS)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            closed = await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+            return propose, samples, rate, closed
+        finally:
+            await peer.close()
+    propose, samples, rate, closed = run(body)
+    assert propose.sender.startswith(f"{NUMBER}@sip.localhost") or "@sip.localhost" in propose.sender, propose
+    client_heard = analyse_tone(samples, rate, 880.0)
+    phone_heard = analyse_tone(*phone.recording(), 440.0)
+    print(f"client heard {client_heard}; phone heard {phone_heard}")
+    client_heard.check(880.0, min_seconds=AUDIO_SECONDS - 2)
+    phone_heard.check(440.0, min_seconds=AUDIO_SECONDS - 2)
+
+
+def test_inbound_call_rejected_by_the_user_gets_603(sip_bridge, xmpp_server, phone):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", propose_policy="reject", reject_reason="decline",
+                               ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, phone.dial, f"sip:{DID}@127.0.0.1:{sip_bridge.sip_port}")
+            await peer.wait_event("propose", timeout=10)
+            return await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+        finally:
+            await peer.close()
+    closed = run(body)
+    assert closed.status == 603, closed
+
+
+def test_inbound_cancel_retracts_the_propose(sip_bridge, xmpp_server, phone):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", propose_policy="ignore", ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, phone.dial, f"sip:{DID}@127.0.0.1:{sip_bridge.sip_port}")
+            await peer.wait_event("propose", timeout=10)
+            await loop.run_in_executor(None, phone.hangup)  # CANCEL
+            return await peer.wait_event("retract", timeout=10)
+        finally:
+            await peer.close()
+    retract = run(body)
+    assert retract.sid, retract

@@ -15,11 +15,14 @@ final class Call {
         case echo
         /// A SIP destination through a trunk.
         case sip(OutboundRouting.Decision)
+        /// A call from a SIP trunk to an XMPP user.
+        case inbound(InboundRouting.Decision)
 
         var description: String {
             switch self {
             case .echo: "echo"
             case .sip(let decision): "sip:\(decision.user)@\(decision.host ?? decision.trunk.uri.host) via \(decision.trunk.name)"
+            case .inbound(let decision): "from trunk \(decision.trunk.name) to DID \(decision.calledNumber)"
             }
         }
     }
@@ -30,8 +33,9 @@ final class Call {
 
     let sid: String
     let farEnd: FarEnd
-    /// The client's full JID.
-    let caller: JID
+    /// The XMPP user's JID in the call: the full JID of the device (the bare JID of an inbound call's
+    /// user until a device proceeds).
+    var caller: JID
     /// Our JID in this call (e.g. `echo@sip.example.org/bridge`).
     let callee: JID
     var session: JingleSession?
@@ -47,6 +51,12 @@ final class Call {
     var sipPorts: RTPPortAllocator.Allocation?
     /// The SIP side of the call (outbound).
     var sipCall: SIPClientCall?
+    /// The SIP side of an inbound call, and its offer.
+    var serverCall: SIPServerCall?
+    var sipRemote: SIPLegSDP.Remote?
+    /// Our JMI propose to the user's devices (inbound).
+    var outgoingProposal: JingleOutgoingProposal?
+    var ringTimer: Scheduled<Void>?
     var offer: JingleMediaOffer?
     var setup: CallManager.MediaSetup?
     var sipCodec: String?

@@ -36,9 +36,11 @@ final class CallManager {
     /// The SIP side; nil when no UDP listener is configured (built-in extensions still work).
     var sip: SIPGateway?
     var routing: OutboundRouting
-    private(set) var calls: [String: Call] = [:]
+    /// The `<sip>` settings, for inbound routing.
+    var sipSettings = SIPSettings()
+    var calls: [String: Call] = [:]
     private(set) var recent: [Call] = []
-    private(set) var counters = Counters()
+    var counters = Counters()
 
     init(
         component: XMPPComponent, mediaGroup: any EventLoopGroup, media: MediaSettings, limits: CallLimits,
@@ -124,6 +126,7 @@ final class CallManager {
         guard message.type != "error" else { return handleBounce(message) }
         guard let jmi = try? JingleMessage.find(in: message) else { return }
         if let call = calls[jmi.id] {
+            if call.outgoingProposal != nil { return handleOutgoingProposalMessage(message, call: call) }
             guard var proposal = call.proposal else { return }
             let actions = proposal.handle(message)
             call.proposal = proposal
@@ -188,6 +191,7 @@ final class CallManager {
     /// A JMI message of ours bounced: the device is gone.
     private func handleBounce(_ message: XMLElement) {
         guard let jmi = try? JingleMessage.find(in: message), let call = calls[jmi.id], call.session == nil else { return }
+        if call.outgoingProposal != nil { return handleOutgoingProposalMessage(message, call: call) }
         end(call, reason: JingleReason(.connectivityError, text: "the caller's device is unreachable"), notifyPeer: false)
     }
 
@@ -266,6 +270,7 @@ final class CallManager {
             switch call.farEnd {
             case .echo: startEcho(call, offer: payload.contents)
             case .sip(let decision): startOutbound(call, offer: payload.contents, decision: decision)
+            case .inbound: break  // we initiate inbound sessions; a session-initiate cannot reach one
             }
         case .transportInfo(_, let transport):
             let candidates = transport.candidates.compactMap(JingleMediaOffer.mediaCandidate)
@@ -286,7 +291,9 @@ final class CallManager {
             }
         case .info(let info):
             logger.debug("call \(call.sid): session-info \(info)")
-        case .accepted, .iceRestart, .contentAddRequested, .contentAccepted, .contentRejected, .contentRemoved,
+        case .accepted(let payload):
+            if case .inbound = call.farEnd { inboundAccepted(call, answer: payload.contents) }
+        case .iceRestart, .contentAddRequested, .contentAccepted, .contentRejected, .contentRemoved,
             .contentModified, .descriptionInfo, .securityInfo, .lostTieBreak:
             logger.debug("call \(call.sid): \(event) ignored")
         }
@@ -326,7 +333,7 @@ final class CallManager {
     /// from its offer) and, for SIP calls, the plain RTP leg. Continues on the component loop; on failure
     /// the call is terminated with a reason.
     func setUpMedia(
-        _ call: Call, offer: JingleMediaOffer, sipLeg: Bool, then body: @escaping (MediaSetup) -> Void
+        _ call: Call, offer: JingleMediaOffer?, sipLeg: Bool, then body: @escaping (MediaSetup) -> Void
     ) {
         let allocation: RTPPortAllocator.Allocation
         var sipAllocation: RTPPortAllocator.Allocation?
@@ -343,16 +350,18 @@ final class CallManager {
         }
         call.state = .connecting
         var ice = ICEConfiguration()
-        ice.role = .controlled  // the offerer controls (RFC 8445 section 6.1.1)
+        // The offerer controls (RFC 8445 section 6.1.1): the client when it offered, else we do.
+        ice.role = offer == nil ? .controlling : .controlled
         ice.lite = media.iceLite
         let iceConfiguration = ice
         let certificate = self.certificate
         let bindAddress = media.bindAddress
         let advertised = media.publicAddress.flatMap { TransportAddress($0, port: 0) }
-        let remoteCredentials = ICECredentials(ufrag: offer.transport.ufrag!, password: offer.transport.pwd!)
-        let remoteCandidates = offer.remoteCandidates
-        let fingerprints = offer.fingerprints
-        let dtlsRole: DTLSRole = offer.localSetup == .active ? .client : .server
+        let remote = offer.map { offer in
+            (credentials: ICECredentials(ufrag: offer.transport.ufrag!, password: offer.transport.pwd!),
+             candidates: offer.remoteCandidates, fingerprints: offer.fingerprints,
+             role: offer.localSetup == .active ? DTLSRole.client : .server)
+        }
         let loop = mediaGroup.next()
         let componentLoop = component.eventLoop
         let sid = call.sid
@@ -377,11 +386,13 @@ final class CallManager {
                 }.nonisolated()
             }
             return bound.assumeIsolated().map { sipAddress in
-                callMedia.withSecureTransport(.jingle) { secure in
-                    secure.setRemoteCredentials(remoteCredentials)
-                    for candidate in remoteCandidates { secure.addRemoteCandidate(candidate) }
-                    secure.setRemoteFingerprints(fingerprints, now: loop.now)
-                    secure.setDTLSRole(dtlsRole, now: loop.now)
+                if let remote {
+                    callMedia.withSecureTransport(.jingle) { secure in
+                        secure.setRemoteCredentials(remote.credentials)
+                        for candidate in remote.candidates { secure.addRemoteCandidate(candidate) }
+                        secure.setRemoteFingerprints(remote.fingerprints, now: loop.now)
+                        secure.setDTLSRole(remote.role, now: loop.now)
+                    }
                 }
                 return MediaSetup(
                     handle: MediaHandle(loop: loop, media: NIOLoopBound(callMedia, eventLoop: loop)),
@@ -485,6 +496,7 @@ final class CallManager {
         }
         calls[call.sid] = nil
         endSIP(call, reason: reason)
+        endInboundSIP(call, reason: reason)
         recent.append(call)
         if recent.count > 100 { recent.removeFirst(recent.count - 100) }
         logger.info("call \(call.sid) ended: \(Self.describe(reason))")

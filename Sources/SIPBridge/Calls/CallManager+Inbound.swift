@@ -1,0 +1,263 @@
+import Foundation
+import Jingle
+import Media
+import NIOCore
+import SIP
+import XMPPCore
+
+/// SIP -> Jingle: an INVITE to a DID rings every device of the mapped user with a JMI `<propose/>`
+/// (XEP-0353: push-only and offline devices too, which is why the propose goes to the bare JID and is
+/// stored by the server); the first device to proceed gets our session-initiate, and its session-accept
+/// becomes the 200 OK.
+extension CallManager {
+    func incomingSIP(_ serverCall: SIPServerCall) {
+        let invite = serverCall.invite
+        let sourceIP = serverCall.session.peer.ipAddress ?? "?"
+        let decision: InboundRouting.Decision
+        do {
+            decision = try InboundRouting(settings: sipSettings, domain: component.domain).route(invite, sourceIP: sourceIP)
+        } catch {
+            logger.notice("refused SIP call \(serverCall.callID) from \(sourceIP): \(error)")
+            return serverCall.reject(status: error.status.0, reason: error.status.1)
+        }
+        guard calls.count < limits.calls else {
+            logger.notice("refused SIP call \(serverCall.callID): \(limits.calls) calls already active")
+            return serverCall.reject(status: 503, reason: "Service Unavailable")
+        }
+        guard !serverCall.session.isOfferless else {
+            logger.notice("refused SIP call \(serverCall.callID): INVITE without SDP offer is not supported yet")
+            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+        }
+        let remote: SIPLegSDP.Remote
+        do {
+            remote = try SIPLegSDP.remote(String(decoding: invite.body, as: UTF8.self))
+        } catch {
+            logger.notice("refused SIP call \(serverCall.callID): \(error)")
+            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+        }
+        let clientCodecs = Self.jingleCodecs(for: remote)
+        guard clientCodecs.contains(where: { !$0.isTelephoneEvent }) else {
+            logger.notice("refused SIP call \(serverCall.callID): no codec the bridge relays (\(remote.codecs.map(\.name)))")
+            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+        }
+        let local = (try? decision.caller.with(resource: Self.resource)) ?? decision.caller
+        let sid = UUID().uuidString.lowercased()
+        let call = Call(sid: sid, farEnd: .inbound(decision), caller: decision.user, callee: local, now: component.eventLoop.now)
+        call.serverCall = serverCall
+        call.sipRemote = remote
+        counters.total += 1
+        calls[sid] = call
+        let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
+        serverCall.onEvent = { event in managerBox.value.serverEvent(event, sid: sid) }
+        logger.info("call \(sid): SIP INVITE \(serverCall.callID) from \(decision.caller) to \(decision.calledNumber) -> \(decision.user)")
+
+        let description = JingleRTPDescription(media: "audio", payloadTypes: clientCodecs)
+        let (proposal, actions) = JingleOutgoingProposal.propose(
+            id: sid, from: local, to: decision.user, descriptions: [.rtp(description)])
+        call.outgoingProposal = proposal
+        // Caps first, so clients see that the caller speaks Jingle (XEP-0115).
+        component.send(presenceWithCaps(local, decision.user))
+        for case .send(let stanza) in actions { component.send(stanza) }
+        serverCall.ring()
+        call.ringTimer = component.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.ringTimeout)) {
+            [weak self] in
+            guard let self, let call = self.calls[sid], call.state == .proposed || call.state == .proceeding else { return }
+            self.logger.info("call \(sid): nobody answered within \(self.limits.ringTimeout)")
+            self.terminate(call, reason: JingleReason(.timeout, text: "no answer"))
+        }
+    }
+
+    /// The SIP offer's codecs the client can take as they are, keeping their payload types so the relay
+    /// needs no mapping.
+    static func jingleCodecs(for remote: SIPLegSDP.Remote) -> [JinglePayloadType] {
+        remote.codecs.compactMap { codec in
+            let name = codec.name.lowercased()
+            guard JingleMediaOffer.supportedCodecs.contains(name) || codec.isTelephoneEvent else { return nil }
+            let parameters = (codec.fmtp ?? "").split(separator: ";").compactMap { item -> JingleParameter? in
+                let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let key = parts.first, !key.isEmpty else { return nil }
+                if codec.isTelephoneEvent, parts.count == 1 { return JingleParameter("events", key) }
+                return JingleParameter(key, parts.count > 1 ? parts[1] : nil)
+            }
+            return JinglePayloadType(
+                id: codec.payloadType, name: codec.name, clockrate: codec.clockRate, channels: codec.channels,
+                parameters: parameters)
+        }
+    }
+
+    /// A JMI message about an inbound call from the user's devices.
+    func handleOutgoingProposalMessage(_ message: XMLElement, call: Call) {
+        guard var proposal = call.outgoingProposal else { return }
+        let actions = proposal.handle(message)
+        call.outgoingProposal = proposal
+        for action in actions {
+            switch action {
+            case .send(let stanza): component.send(stanza)
+            case .event(.ringing(let device)):
+                logger.debug("call \(call.sid): \(device) is ringing")
+            case .event(.proceed(let device)):
+                logger.info("call \(call.sid): \(device) proceeds")
+                call.caller = device
+                call.state = .proceeding
+                startInboundSession(call)
+            case .event(.rejected(let device, let reason)):
+                logger.info("call \(call.sid): \(device) rejected (\(reason.map(Self.describe) ?? "no reason"))")
+                end(call, reason: reason ?? JingleReason(.decline), notifyPeer: false)
+            case .event(.finished(let reason)):
+                end(call, reason: reason ?? JingleReason(.success), notifyPeer: false)
+            case .event(.deliveryFailed(let error)):
+                logger.info("call \(call.sid): the propose bounced: \(error.map { "\($0)" } ?? "no error")")
+                end(call, reason: JingleReason(.connectivityError, text: "the user cannot be reached"), notifyPeer: false)
+            case .event(.lostTieBreak):
+                end(call, reason: JingleReason(.expired, text: "Tie-Break"), notifyPeer: false)
+            }
+        }
+    }
+
+    /// After proceed: bind media, then session-initiate to the device with our offer.
+    private func startInboundSession(_ call: Call) {
+        guard let remote = call.sipRemote else { return }
+        let codecs = Self.jingleCodecs(for: remote)
+        setUpMedia(call, offer: nil, sipLeg: true) { [weak self] setup in
+            guard let self, let proposal = call.outgoingProposal else { return }
+            call.setup = setup
+            let transport = JingleICEUDPTransport(
+                ufrag: setup.credentials.ufrag, pwd: setup.credentials.password,
+                candidates: setup.candidates.enumerated().map { JingleMediaOffer.jingleCandidate($1, id: "c\($0)") },
+                fingerprints: [
+                    JingleDTLSFingerprint(
+                        hash: self.certificate.fingerprint.algorithm.rawValue, setup: .actpass,
+                        value: self.certificate.fingerprint.hexValue)
+                ])
+            let content = JingleContent(
+                creator: .initiator, name: "0", senders: .both,
+                description: .rtp(JingleRTPDescription(media: "audio", payloadTypes: codecs, rtcpMux: true)),
+                transport: .iceUDP(transport))
+            do {
+                let (session, actions) = try proposal.initiateSession(contents: [content])
+                call.session = session
+                call.state = .connecting
+                self.perform(actions, call: call)
+            } catch {
+                self.logger.error("call \(call.sid): cannot start the session: \(error)")
+                self.terminate(call, reason: JingleReason(.generalError, text: "\(error)"))
+            }
+        }
+    }
+
+    /// The device accepted: finish ICE/DTLS setup, answer SIP in the codec the device chose.
+    func inboundAccepted(_ call: Call, answer contents: [JingleContent]) {
+        guard let setup = call.setup, let remote = call.sipRemote, let serverCall = call.serverCall,
+            let sipAddress = setup.sipAddress
+        else { return }
+        let answer: JingleMediaOffer
+        do {
+            answer = try JingleMediaOffer(contents: contents)
+        } catch {
+            logger.notice("call \(call.sid): unusable session-accept: \(error)")
+            return terminate(call, reason: error.reason)
+        }
+        guard let chosen = answer.codecs.first,
+            let sipCodec = remote.codecs.first(where: { $0.payloadType == chosen.id && !$0.isTelephoneEvent })
+        else {
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the answer chose no offered codec"))
+        }
+        call.codec = chosen.name
+        call.sipCodec = sipCodec.name
+        let event = answer.telephoneEvent.flatMap { te in remote.codecs.first { $0.isTelephoneEvent && $0.payloadType == te.id } }
+        let sipCodecs = [sipCodec] + (event.map { [$0] } ?? [])
+        call.sipCodecDescription = sipCodecs
+        var map: [UInt8: UInt8] = [sipCodec.payloadType: sipCodec.payloadType]
+        if let event { map[event.payloadType] = event.payloadType }
+        let identity = map
+        let payloadTypes = Array(identity.keys)
+        let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
+        let candidates = answer.remoteCandidates
+        let fingerprints = answer.fingerprints
+        // RFC 5763 section 5: the answerer's `active` makes it the DTLS client, so we serve.
+        let role: DTLSRole = answer.transport.fingerprints.first?.setup == .passive ? .client : .server
+        let clockRate = sipCodec.clockRate
+        setup.handle.execute { media in
+            media.withSecureTransport(.jingle) { secure in
+                secure.setRemoteCredentials(credentials)
+                for candidate in candidates { secure.addRemoteCandidate(candidate) }
+                secure.setRemoteFingerprints(fingerprints, now: media.eventLoop.now)
+                secure.setDTLSRole(role, now: media.eventLoop.now)
+            }
+            if case .plain(let plain) = media.transport(.sip) {
+                plain.configure(
+                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
+                    now: media.eventLoop.now)
+            }
+            media.setPayloadTypeMap(on: .sip, identity)
+            media.setPayloadTypeMap(on: .jingle, identity)
+            media.setClockRate(on: .sip, clockRate)
+            media.setClockRate(on: .jingle, clockRate)
+            media.setMode(.relay)
+        }
+        let sdp = SIPLegSDP.make(
+            address: sipAddress, codecs: sipCodecs, sessionID: UInt64.random(in: 1...UInt64(Int64.max)), version: 1)
+        serverCall.answer(sdp: Array(sdp.utf8))
+        call.ringTimer?.cancel()
+        call.state = .active
+        call.answeredAt = component.eventLoop.now
+        logger.info("call \(call.sid): \(call.caller) answered with \(sipCodec.name); 200 OK sent")
+    }
+
+    func serverEvent(_ event: SIPSessionEvent, sid: String) {
+        guard let call = calls[sid] else { return }
+        switch event {
+        case .cancelled:
+            logger.info("call \(sid): CANCEL from SIP")
+            call.serverCall = nil
+            terminate(call, reason: JingleReason(.cancel, text: "the caller hung up"))
+        case .remoteHangUp:
+            logger.info("call \(sid): BYE from SIP")
+            call.serverCall = nil
+            terminate(call, reason: JingleReason(.success))
+        case .ackTimedOut:
+            call.serverCall = nil
+            terminate(call, reason: JingleReason(.connectivityError, text: "the SIP caller never acknowledged our answer"))
+        case .failed(let status, let reason, _):
+            call.serverCall = nil
+            terminate(call, reason: SIPFailureMapping.jingleReason(status: status, reason: reason))
+        case .reinviteReceived(let request):
+            if let sipAddress = call.setup?.sipAddress, let codecs = call.sipCodecDescription {
+                call.sdpVersion += 1
+                let sdp = SIPLegSDP.make(address: sipAddress, codecs: codecs, sessionID: 1, version: UInt64(call.sdpVersion))
+                call.serverCall?.answer(reinvite: request, sdp: Array(sdp.utf8))
+            } else {
+                call.serverCall?.reject(reinvite: request, status: 491)
+            }
+        case .acknowledged, .terminated, .provisional, .earlyDialog, .answered, .reinviteAnswered, .reinviteFailed,
+            .infoReceived, .infoAnswered:
+            break
+        }
+    }
+
+    /// Ends the SIP side of an inbound call: an error response before the answer, BYE after.
+    func endInboundSIP(_ call: Call, reason: JingleReason) {
+        call.ringTimer?.cancel()
+        if var proposal = call.outgoingProposal {
+            switch proposal.state {
+            case .proposing:
+                if let actions = try? proposal.retract(reason: reason) {
+                    for case .send(let stanza) in actions { component.send(stanza) }
+                }
+            case .proceeding:
+                for case .send(let stanza) in proposal.finish(reason: reason) { component.send(stanza) }
+            case .ended:
+                for case .send(let stanza) in proposal.finish(reason: reason) { component.send(stanza) }
+            }
+            call.outgoingProposal = proposal
+        }
+        guard let serverCall = call.serverCall else { return }
+        call.serverCall = nil
+        if call.answeredAt == nil {
+            let (status, phrase) = SIPFailureMapping.sipStatus(for: reason)
+            serverCall.reject(status: status, reason: phrase)
+        } else {
+            serverCall.hangUp()
+        }
+    }
+}
