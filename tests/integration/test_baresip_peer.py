@@ -222,8 +222,8 @@ def test_sipp_uas_answers_baresip(make_peer, make_sipp):
     sipp = make_sipp("uas", ["-sn", "uas", "-rtp_echo"])
     a = make_peer("a", codecs=["PCMU"], tone_hz=440, ptime=40)
     a.dial(f"sip:service@{LOOPBACK}:{sipp.port}")
-    assert a.wait_event("ringing", 5).peer_uri.startswith("sip:service@")
-    a.wait_event("established", 5)
+    assert a.wait_event("ringing", 15).peer_uri.startswith("sip:service@")
+    a.wait_event("established", 15)
     time.sleep(TALK_SECONDS)
     a.hangup()
     assert a.wait_event("closed", 5).param == "Connection reset by user"
