@@ -97,6 +97,16 @@ let package = Package(
         // Benchmarks: `swift run -c release srtp-bench` (see README, Performance).
         .executableTarget(
             name: "srtp-bench", dependencies: ["Media"], path: "Benchmarks/srtp-bench", swiftSettings: strict),
+        // `swift run -c release relay-bench`: the media relay against a C baseline (README, Performance).
+        .target(
+            name: "RelayBaseline", path: "Benchmarks/relay-baseline", linkerSettings: [.linkedLibrary("crypto")]),
+        .executableTarget(
+            name: "relay-bench",
+            dependencies: [
+                "Media", "RelayBaseline", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Benchmarks/relay-bench", swiftSettings: strict),
 
         .testTarget(
             name: "XMPPCoreTests",

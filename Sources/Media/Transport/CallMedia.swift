@@ -85,6 +85,8 @@ public final class CallMedia {
         var packetsSent = 0
         var bytesSent = 0
         var destinationCache: (TransportAddress, SocketAddress)?
+        /// Where received packets are decrypted and rewritten; reused for every packet.
+        var scratch = ByteBufferAllocator().buffer(capacity: 2048)
 
         init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, cname: String, now: NIODeadline) {
             self.id = id
@@ -103,6 +105,9 @@ public final class CallMedia {
             return socketAddress
         }
     }
+
+    /// Stands in for a leg's scratch buffer while it is in use, so the buffer stays uniquely referenced.
+    private static let placeholder = ByteBuffer()
 
     public let eventLoop: any EventLoop
     /// How long a leg may be silent before `.inactive`; nil never.
@@ -252,7 +257,13 @@ public final class CallMedia {
     func received(_ envelope: inout AddressedEnvelope<ByteBuffer>, on leg: Leg) {
         guard !closed, let source = TransportAddress(envelope.remoteAddress) else { return }
         let now = eventLoop.now
-        var buffer = envelope.data
+        // NIO's receive buffer is shared with its pool, so decrypting in it would copy it (an allocation per
+        // packet). The leg's own scratch buffer is uniquely referenced again once the previous write went out.
+        var buffer = leg.scratch
+        leg.scratch = Self.placeholder
+        buffer.clear()
+        buffer.writeBuffer(&envelope.data)
+        defer { leg.scratch = buffer }
         let length = buffer.readableBytes
         let result: PlainRTPTransport.Received
         switch leg.transport {
@@ -492,6 +503,8 @@ public final class CallMedia {
     private func bind(_ leg: Leg, host: String, port: Int) -> EventLoopFuture<any Channel> {
         let target = NIOLoopBound((media: self, leg: leg), eventLoop: eventLoop)
         return DatagramBootstrap(group: eventLoop)
+            // One datagram per read: epoll is level-triggered, and a second read would mostly return EAGAIN.
+            .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = MediaDatagramHandler(media: target.value.media, leg: target.value.leg)

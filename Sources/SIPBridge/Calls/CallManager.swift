@@ -367,6 +367,7 @@ final class CallManager {
         let sid = call.sid
         let managerBox = NIOLoopBound(self, eventLoop: componentLoop)
         let timeout = TimeAmount(limits.rtpTimeout)
+        let sipPorts = sipAllocation
         let setup = loop.flatSubmit { () -> EventLoopFuture<MediaSetup> in
             let callMedia = CallMedia(eventLoop: loop, inactivityTimeout: timeout)
             callMedia.onEvent = { event in
@@ -377,7 +378,7 @@ final class CallManager {
                 .jingle, transport: .secure(transport), bindAddress: bindAddress, port: Int(allocation.rtpPort),
                 advertisedAddress: advertised
             ).map { _ -> TransportAddress? in nil }
-            if let sipAllocation {
+            if let sipAllocation = sipPorts {
                 bound = bound.assumeIsolated().flatMap { _ in
                     callMedia.addLeg(
                         .sip, transport: .plain(PlainRTPTransport()), bindAddress: bindAddress,

@@ -116,18 +116,17 @@ struct CallMediaTests {
             bridge.setMode(.relay)
             return (NIOLoopBound(client, eventLoop: loop), NIOLoopBound(bridge, eventLoop: loop))
         }.get()
-        let plain = PlainRTPTransport()
+        let plainBox = try await loop.submit { NIOLoopBound(PlainRTPTransport(), eventLoop: loop) }.get()
         _ = try await loop.flatSubmit {
             client.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0)
                 .and(bridge.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
-                .and(bridge.value.addLeg(.sip, transport: .plain(plain), bindAddress: "127.0.0.1", port: 0))
+                .and(bridge.value.addLeg(.sip, transport: .plain(plainBox.value), bindAddress: "127.0.0.1", port: 0))
         }.get()
         // The SIP peer: a raw socket whose SDP claims an unreachable address (a NATed phone).
         let peer = try await DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
-        defer { try? peer.close().wait() }
         let bridgeSIP = try await loop.submit { bridge.value.localAddress(.sip)! }.get()
         try await loop.submit {
-            plain.configure(
+            plainBox.value.configure(
                 remote: TransportAddress("127.0.0.1", port: 9)!, rtcpMux: true, payloadTypes: [0],
                 now: loop.now)
             bridge.value.setPayloadTypeMap(on: .jingle, [0: 0])
@@ -147,11 +146,13 @@ struct CallMediaTests {
             try await Task.sleep(for: .milliseconds(2))
         }
         try await waitUntil(loop) { observed.received.count >= 10 }
-        let latched = try await loop.submit { plain.rtpDestination }.get()
+        let latched = try await loop.submit { plainBox.value.rtpDestination }.get()
+        let peerAddress = TransportAddress(peer.localAddress!)
+        try await peer.close()
         try await loop.flatSubmit { client.value.close().and(bridge.value.close()).map { _ in } }.get()
         #expect(observed.received.count == 10)
         #expect(observed.received.allSatisfy { $0.1 == 0 && $0.2 == [UInt8](repeating: 0xFF, count: 160) })
-        #expect(latched == TransportAddress(peer.localAddress!))
+        #expect(latched == peerAddress)
         #expect(observed.events[.sip, default: []].contains {
             if case .latched(.sip, _) = $0 { return true }
             return false
