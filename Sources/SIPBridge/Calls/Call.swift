@@ -63,6 +63,8 @@ final class Call {
     /// The SIP leg's negotiated codec (and telephone-event), for answers to re-INVITEs.
     var sipCodecDescription: [SIPLegSDP.Codec]?
     var sdpVersion = 1
+    /// Whether the SIP side put the call on hold (re-INVITE sendonly or inactive).
+    var heldBySIP = false
     var ringingSent = false
     /// The last statistics the media loop reported.
     var statistics: [CallMedia.LegStatistics] = []

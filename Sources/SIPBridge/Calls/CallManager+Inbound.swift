@@ -222,12 +222,8 @@ extension CallManager {
             call.serverCall = nil
             terminate(call, reason: SIPFailureMapping.jingleReason(status: status, reason: reason))
         case .reinviteReceived(let request):
-            if let sipAddress = call.setup?.sipAddress, let codecs = call.sipCodecDescription {
-                call.sdpVersion += 1
-                let sdp = SIPLegSDP.make(address: sipAddress, codecs: codecs, sessionID: 1, version: UInt64(call.sdpVersion))
-                call.serverCall?.answer(reinvite: request, sdp: Array(sdp.utf8))
-            } else {
-                call.serverCall?.reject(reinvite: request, status: 491)
+            answerReinvite(call, request: request) { call.serverCall?.answer(reinvite: request, sdp: $0) } reject: {
+                call.serverCall?.reject(reinvite: request, status: $0)
             }
         case .acknowledged, .terminated, .provisional, .earlyDialog, .answered, .reinviteAnswered, .reinviteFailed,
             .infoReceived, .infoAnswered:

@@ -1,5 +1,6 @@
 import Jingle
 import Media
+import SDP
 import NIOCore
 import SIP
 import XMPPCore
@@ -99,14 +100,8 @@ extension CallManager {
             call.sipCall = nil
             terminate(call, reason: JingleReason(.success))
         case .reinviteReceived(let request):
-            // Keep the media as it is: answer with the same description (hold and codec changes come later).
-            if let setup = call.setup, let sipAddress = setup.sipAddress, let codec = call.sipCodecDescription {
-                let sdp = SIPLegSDP.make(
-                    address: sipAddress, codecs: codec, sessionID: 1, version: UInt64(call.sdpVersion + 1))
-                call.sdpVersion += 1
-                call.sipCall?.answer(reinvite: request, sdp: Array(sdp.utf8))
-            } else {
-                call.sipCall?.reject(reinvite: request, status: 488)
+            answerReinvite(call, request: request) { call.sipCall?.answer(reinvite: request, sdp: $0) } reject: {
+                call.sipCall?.reject(reinvite: request, status: $0)
             }
         case .infoReceived(_, let contentType):
             logger.debug("call \(sid): SIP INFO (\(contentType.map { "\($0)" } ?? "no body"))")
@@ -160,6 +155,50 @@ extension CallManager {
         }
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying without transcoding")
         accept(call, offer: offer, codec: clientCodec, setup: setup)
+    }
+
+    /// A re-INVITE or UPDATE from the SIP side: the answer mirrors its direction (RFC 3264 section 6.1:
+    /// sendonly -> recvonly, the hold of RFC 6337 section 5.3), follows a new address, and tells the
+    /// client about hold and resume with session-info.
+    func answerReinvite(
+        _ call: Call, request: SIPMessage, answer: ([UInt8]) -> Void, reject: (Int) -> Void
+    ) {
+        guard let sipAddress = call.setup?.sipAddress, let codecs = call.sipCodecDescription, let handle = call.media
+        else { return reject(491) }
+        var direction = MediaDirection.sendrecv
+        if !request.body.isEmpty {
+            guard let remote = try? SIPLegSDP.remote(String(decoding: request.body, as: UTF8.self)) else {
+                return reject(488)
+            }
+            direction = remote.direction
+            let payloadTypes = codecs.map(\.payloadType)
+            handle.execute { media in
+                guard case .plain(let plain) = media.transport(.sip), plain.rtpDestination != remote.rtp else { return }
+                plain.configure(
+                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
+                    now: media.eventLoop.now)
+            }
+        }
+        let mirrored: MediaDirection
+        switch direction {
+        case .sendonly: mirrored = .recvonly
+        case .recvonly: mirrored = .sendonly
+        case .inactive: mirrored = .inactive
+        case .sendrecv: mirrored = .sendrecv
+        }
+        call.sdpVersion += 1
+        let sdp = SIPLegSDP.make(
+            address: sipAddress, codecs: codecs, sessionID: 1, version: UInt64(call.sdpVersion), direction: mirrored)
+        answer(Array(sdp.utf8))
+        let held = direction != .sendrecv
+        if held != call.heldBySIP, var session = call.session {
+            call.heldBySIP = held
+            logger.info("call \(call.sid): SIP side \(held ? "holds" : "resumes") the call")
+            if let actions = try? session.sendInfo(held ? .hold : .unhold) {
+                call.session = session
+                perform(actions, call: call)
+            }
+        }
     }
 
     /// Ends the SIP side of a call that ends: CANCEL before the answer, BYE after.
