@@ -3,7 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON := /usr/bin/python3
 # Debian packages: build libraries, the XMPP servers and the client stack the tests use.
-BUILD_PACKAGES := pkg-config libexpat1-dev libxml2-dev libssl-dev libsrtp2-dev libopus-dev libspeexdsp-dev libsqlite3-dev
+BUILD_PACKAGES := pkg-config libexpat1-dev libxml2-dev libssl-dev libsrtp2-dev libopus-dev libspeexdsp-dev libspandsp-dev \
+	libsqlite3-dev
 RUN_PACKAGES := prosody
 TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest python3-numpy python3-aiortc dnsmasq-base sip-tester kamailio \
 	openssl baresip-core

@@ -29,6 +29,7 @@ let package = Package(
         systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
         systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
         systemLibrary("CSpeexDSP", pkgConfig: "speexdsp", apt: "libspeexdsp-dev"),
+        systemLibrary("CSpanDSP", pkgConfig: "spandsp", apt: "libspandsp-dev"),
 
         .target(
             name: "XMPPCore",
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "Media",
             dependencies: [
-                "COpenSSL", "CSRTP", "COpus", "CSpeexDSP", .product(name: "NIOCore", package: "swift-nio"),
+                "COpenSSL", "CSRTP", "COpus", "CSpeexDSP", "CSpanDSP", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -97,6 +98,11 @@ let package = Package(
         // Benchmarks: `swift run -c release srtp-bench` (see README, Performance).
         .executableTarget(
             name: "srtp-bench", dependencies: ["Media"], path: "Benchmarks/srtp-bench", swiftSettings: strict),
+        // `swift run -c release codec-bench`: transcoding cost per call against a C libopus + G.711 loop.
+        .target(name: "CCodecBaseline", dependencies: ["COpus"], path: "Benchmarks/codec-bench/Baseline"),
+        .executableTarget(
+            name: "codec-bench", dependencies: ["Media", "CCodecBaseline"], path: "Benchmarks/codec-bench",
+            exclude: ["Baseline"], swiftSettings: strict),
         // `swift run -c release relay-bench`: the media relay against a C baseline (README, Performance).
         .target(
             name: "RelayBaseline", path: "Benchmarks/relay-baseline", linkerSettings: [.linkedLibrary("crypto")]),
@@ -108,6 +114,8 @@ let package = Package(
             ],
             path: "Benchmarks/relay-bench", swiftSettings: strict),
 
+        // Counts heap allocations per thread, for the tests that prove the media hot path allocates nothing.
+        .target(name: "CAllocationCounter", path: "Tests/CAllocationCounter"),
         .testTarget(
             name: "XMPPCoreTests",
             dependencies: ["XMPPCore"],
@@ -126,7 +134,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
         .testTarget(
-            name: "MediaTests", dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio")],
+            name: "MediaTests", dependencies: ["Media", "CAllocationCounter", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strict),
         .testTarget(
             name: "JingleTests", dependencies: ["Jingle", "XMPPCore", "SDP"], exclude: ["Fixtures"],

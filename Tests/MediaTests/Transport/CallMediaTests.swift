@@ -73,7 +73,7 @@ struct CallMediaTests {
         try await waitUntil(loop) {
             guard case .secure(let ta) = a.value.transport(.jingle), case .secure(let tb) = b.value.transport(.jingle)
             else { return false }
-            return ta.isSecured && tb.isSecured
+            return ta.isSecured && tb.isSecured && ta.mediaDestination != nil && tb.mediaDestination != nil
         }
         let payload: [UInt8] = Array(0..<160).map { UInt8($0) }
         for _ in 0..<50 {
@@ -136,7 +136,7 @@ struct CallMediaTests {
         try await waitUntil(loop) {
             guard case .secure(let a) = client.value.transport(.jingle), case .secure(let b) = bridge.value.transport(.jingle)
             else { return false }
-            return a.isSecured && b.isSecured
+            return a.isSecured && b.isSecured && a.mediaDestination != nil && b.mediaDestination != nil
         }
         var packet = ByteBuffer(bytes: [0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0xDE, 0xAD, 0xBE, 0xEF])
         packet.writeBytes([UInt8](repeating: 0xFF, count: 160))
