@@ -101,3 +101,21 @@ def test_a_user_outside_access_is_refused(bridge, xmpp_server):
         finally:
             await peer.close()
     run(body)
+
+
+@pytest.mark.parametrize("codec", ["opus", "PCMU"])
+def test_tone_extension_sends_1khz(bridge, xmpp_server, codec):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call("tone@sip.localhost", use_jmi=False, codecs=[codec])
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(AUDIO_SECONDS)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            return analyse_tone(samples, rate, 1000.0)
+        finally:
+            await peer.close()
+    report = run(body)
+    print(f"tone ({codec}): {report}")
+    report.check(1000.0, min_seconds=AUDIO_SECONDS - 1.5)

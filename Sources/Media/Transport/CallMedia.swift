@@ -33,6 +33,10 @@ public final class CallMedia {
         case relay
         /// A leg's RTP returns to it (the echo test).
         case echo(LegID)
+        /// Each leg's audio is decoded and re-encoded in the other leg's codec (`startTranscoding`).
+        case transcode
+        /// A generated tone is sent on a leg; what it receives is counted and dropped (`startTone`).
+        case tone(LegID)
     }
 
     public enum Event: Sendable {
@@ -121,6 +125,14 @@ public final class CallMedia {
     public let cname: String = String(UInt64.random(in: 0...UInt64.max), radix: 36) + "@jingle-sip-bridge"
 
     private var legs: [Leg?] = [nil, nil]
+    /// By source leg: the transcoder from that leg to the other, and the payload type it decodes.
+    private var transcoders: [AudioTranscoder?] = [nil, nil]
+    private var transcoderInputTypes: [UInt8] = [0, 0]
+    /// By target leg: the payload type of generated packets.
+    private var outputPayloadTypes: [UInt8] = [0, 0]
+    private var tone: (LegID, ToneGenerator, AudioTranscoder, UInt8)?
+    private var ticker: Scheduled<Void>?
+    private var payloadScratch = [UInt8](repeating: 0, count: 1500)
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var housekeeping: Scheduled<Void>?
@@ -246,6 +258,7 @@ public final class CallMedia {
         }
         closed = true
         timer?.cancel()
+        ticker?.cancel()
         housekeeping?.cancel()
         let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
         let futures = channels.map { $0.close() }
@@ -315,9 +328,22 @@ public final class CallMedia {
         }
         let target: Leg?
         switch mode {
-        case .idle: target = nil
+        case .idle, .tone: target = nil
         case .relay: target = legs[leg.id.other.rawValue]
         case .echo(let id): target = id == leg.id ? leg : nil
+        case .transcode:
+            target = nil
+            if let transcoder = transcoders[leg.id.rawValue] {
+                buffer.withUnsafeReadableBytes { bytes in
+                    let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
+                    guard let view = try? RTPPacketView(packet), view.payloadType == transcoderInputTypes[leg.id.rawValue]
+                    else { return }
+                    _ = try? transcoder.receive(
+                        payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]),
+                        sequence: view.sequenceNumber, timestamp: view.timestamp, marker: view.marker,
+                        now: SecureMediaTransport.mediaTime(now))
+                }
+            }
         }
         guard let target else { return }
         buffer.moveWriterIndex(to: buffer.readerIndex + plainLength)
@@ -360,6 +386,89 @@ public final class CallMedia {
         leg.bytesSent &+= sendLength
         channel.writeAndFlush(
             AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
+    }
+
+    // MARK: Transcoding and generated media
+
+    /// Decodes each leg's audio and re-encodes it in the other leg's codec, every `ptime` milliseconds.
+    /// The SIP leg never goes quiet: when the client sends nothing (DTX, mute, hold) the transcoder
+    /// conceals, then sends silence, so carriers' RTP timeouts and NAT bindings hold.
+    public func startTranscoding(
+        jingle: (codec: AudioCodec, payloadType: UInt8), sip: (codec: AudioCodec, payloadType: UInt8),
+        opus: OpusEncoder.Configuration = OpusEncoder.Configuration(), ptime: Int = 20
+    ) throws(MediaError) {
+        let toSIP = try AudioTranscoder(
+            configuration: .init(input: jingle.codec, output: sip.codec, outputPtime: ptime, opus: opus))
+        let toJingle = try AudioTranscoder(
+            configuration: .init(input: sip.codec, output: jingle.codec, outputPtime: ptime, opus: opus))
+        transcoders = [toSIP, toJingle]
+        transcoderInputTypes = [jingle.payloadType, sip.payloadType]
+        outputPayloadTypes = [jingle.payloadType, sip.payloadType]
+        setClockRate(on: .jingle, UInt32(jingle.codec.rtpClockRate))
+        setClockRate(on: .sip, UInt32(sip.codec.rtpClockRate))
+        setMode(.transcode)
+        startTicker(ptime: ptime)
+    }
+
+    /// Sends a tone on `leg` in `codec` (the `tone@` extension and diagnostics).
+    public func startTone(
+        on id: LegID, codec: AudioCodec, payloadType: UInt8, frequency: Double, ptime: Int = 20
+    ) throws(MediaError) {
+        let encoder = try AudioTranscoder(configuration: .init(input: codec, output: codec, outputPtime: ptime))
+        tone = (id, ToneGenerator(frequency: frequency, amplitude: 0.25, sampleRate: encoder.sampleRate), encoder, payloadType)
+        setClockRate(on: id, UInt32(codec.rtpClockRate))
+        setMode(.tone(id))
+        startTicker(ptime: ptime)
+    }
+
+    private func startTicker(ptime: Int) {
+        ticker?.cancel()
+        let interval = TimeAmount.milliseconds(Int64(ptime))
+        var next = eventLoop.now + interval
+        func schedule() {
+            ticker = eventLoop.assumeIsolated().scheduleTask(deadline: next) { [weak self] in
+                guard let self, !self.closed else { return }
+                self.tick()
+                // Absolute deadlines: the packet rate does not drift with timer latency.
+                next = next + interval
+                let now = self.eventLoop.now
+                if next < now { next = now + interval }
+                schedule()
+            }
+        }
+        schedule()
+    }
+
+    private func tick() {
+        let now = SecureMediaTransport.mediaTime(eventLoop.now)
+        switch mode {
+        case .transcode:
+            for source in [LegID.jingle, .sip] {
+                guard let transcoder = transcoders[source.rawValue] else { continue }
+                let target = source.other
+                let payloadType = outputPayloadTypes[target.rawValue]
+                payloadScratch.withUnsafeMutableBytes { out in
+                    guard let frame = try? transcoder.produceFrame(now: now, into: out) else { return }
+                    sendRTP(
+                        on: target, payloadType: payloadType,
+                        payload: UnsafeRawBufferPointer(rebasing: out[0..<frame.payloadLength]),
+                        samples: frame.duration, marker: frame.marker)
+                }
+            }
+        case .tone:
+            guard let (id, initial, encoder, payloadType) = tone else { return }
+            var generator = initial
+            payloadScratch.withUnsafeMutableBytes { out in
+                guard let frame = try? encoder.produceFrame(from: &generator, into: out) else { return }
+                sendRTP(
+                    on: id, payloadType: payloadType,
+                    payload: UnsafeRawBufferPointer(rebasing: out[0..<frame.payloadLength]),
+                    samples: frame.duration, marker: frame.marker)
+            }
+            tone = (id, generator, encoder, payloadType)
+        default:
+            break
+        }
     }
 
     /// Sends a packet this side generates (tone, silence, transcoder output) on `leg`, continuing the leg's

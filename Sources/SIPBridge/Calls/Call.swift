@@ -13,6 +13,8 @@ final class Call {
     enum FarEnd: Equatable, CustomStringConvertible {
         /// `echo@domain`: the caller hears itself through the full media path.
         case echo
+        /// `tone@domain`: a 1 kHz tone, for checking what the client hears.
+        case tone
         /// A SIP destination through a trunk.
         case sip(OutboundRouting.Decision)
         /// A call from a SIP trunk to an XMPP user.
@@ -21,6 +23,7 @@ final class Call {
         var description: String {
             switch self {
             case .echo: "echo"
+            case .tone: "tone"
             case .sip(let decision): "sip:\(decision.user)@\(decision.host ?? decision.trunk.uri.host) via \(decision.trunk.name)"
             case .inbound(let decision): "from trunk \(decision.trunk.name) to DID \(decision.calledNumber)"
             }
@@ -60,6 +63,8 @@ final class Call {
     var offer: JingleMediaOffer?
     var setup: CallManager.MediaSetup?
     var sipCodec: String?
+    /// Whether the media is decoded and re-encoded (the legs' codecs differ).
+    var transcoding = false
     /// The SIP leg's negotiated codec (and telephone-event), for answers to re-INVITEs.
     var sipCodecDescription: [SIPLegSDP.Codec]?
     var sdpVersion = 1

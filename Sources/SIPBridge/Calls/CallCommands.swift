@@ -134,8 +134,9 @@ final class CallCommands {
         let jingle = call.statistics.first { $0.leg == .jingle }
         let packets = jingle.map { " rx \($0.packetsReceived) tx \($0.packetsSent)" } ?? ""
         let reason = call.endReason.map { " \(CallManager.describe($0))" } ?? ""
+        let codecs = (call.codec ?? "-") + (call.sipCodec.map { "/\($0)" } ?? "") + (call.transcoding ? " transcoded" : "")
         return "\(call.sid): \(call.caller) -> \(call.callee.bare) [\(call.farEnd)] \(call.state.rawValue) \(seconds)s "
-            + "\(call.codec ?? "-")\(packets)\(reason)"
+            + "\(codecs)\(packets)\(reason)"
     }
 
     func details(_ call: Call) -> DataForm {
@@ -145,6 +146,8 @@ final class CallCommands {
             .init("callee", label: "Callee", value: call.callee.description),
             .init("state", label: "State", value: call.state.rawValue),
             .init("codec", label: "Codec (Jingle leg)", value: call.codec ?? "-"),
+            .init("sip-codec", label: "Codec (SIP leg)", value: call.sipCodec ?? "-"),
+            .init("transcoding", type: "boolean", label: "Transcoding", values: [call.transcoding ? "true" : "false"]),
         ]
         for leg in call.statistics {
             let name = "leg-\(leg.leg)"

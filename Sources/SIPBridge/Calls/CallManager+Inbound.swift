@@ -67,9 +67,18 @@ extension CallManager {
         }
     }
 
-    /// The SIP offer's codecs the client can take as they are, keeping their payload types so the relay
-    /// needs no mapping.
+    /// What the client is offered: Opus first (transcoded, unless the SIP caller offered Opus itself), then
+    /// the SIP offer's codecs it can take as they are, with their payload types so a relay needs no mapping.
     static func jingleCodecs(for remote: SIPLegSDP.Remote) -> [JinglePayloadType] {
+        let relayable = relayableCodecs(for: remote)
+        let sipHasOpus = remote.codecs.contains { $0.name.lowercased() == "opus" }
+        guard !sipHasOpus, remote.codecs.contains(where: { AudioCodec($0) != nil }) else { return relayable }
+        let used = Set(remote.codecs.map(\.payloadType))
+        let free = (UInt8(96)...127).first { !used.contains($0) } ?? 111
+        return [.opus(id: free, parameters: [JingleParameter("useinbandfec", "1")])] + relayable
+    }
+
+    static func relayableCodecs(for remote: SIPLegSDP.Remote) -> [JinglePayloadType] {
         remote.codecs.compactMap { codec in
             let name = codec.name.lowercased()
             guard JingleMediaOffer.supportedCodecs.contains(name) || codec.isTelephoneEvent else { return nil }
@@ -157,8 +166,14 @@ extension CallManager {
             logger.notice("call \(call.sid): unusable session-accept: \(error)")
             return terminate(call, reason: error.reason)
         }
-        guard let chosen = answer.codecs.first,
-            let sipCodec = remote.codecs.first(where: { $0.payloadType == chosen.id && !$0.isTelephoneEvent })
+        guard let chosen = answer.codecs.first else {
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the answer chose no codec"))
+        }
+        // Relay when the device took one of the SIP caller's codecs; else transcode its choice to the
+        // caller's first codec the engine knows.
+        let relayed = remote.codecs.first { $0.payloadType == chosen.id && !$0.isTelephoneEvent }
+        guard let sipCodec = relayed ?? remote.codecs.first(where: { AudioCodec($0) != nil }),
+            relayed != nil || AudioCodec(chosen) != nil
         else {
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the answer chose no offered codec"))
         }
@@ -189,11 +204,16 @@ extension CallManager {
                     remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
                     now: media.eventLoop.now)
             }
+            guard relayed != nil else { return }
             media.setPayloadTypeMap(on: .sip, identity)
             media.setPayloadTypeMap(on: .jingle, identity)
             media.setClockRate(on: .sip, clockRate)
             media.setClockRate(on: .jingle, clockRate)
             media.setMode(.relay)
+        }
+        if relayed == nil, let clientAudio = AudioCodec(chosen), let sipAudio = AudioCodec(sipCodec) {
+            guard transcode(call, setup: setup, client: (clientAudio, chosen.id), sip: (sipAudio, sipCodec.payloadType))
+            else { return }
         }
         let sdp = SIPLegSDP.make(
             address: sipAddress, codecs: sipCodecs, sessionID: UInt64.random(in: 1...UInt64(Int64.max)), version: 1)

@@ -41,14 +41,10 @@ extension CallManager {
         }
     }
 
-    /// The codecs offered to the trunk: its own list, in its order, limited to what can be relayed to
-    /// the client as is (transcoding widens this once the codec path joins the media engine).
+    /// The codecs offered to the trunk: its own list, in its order. The bridge transcodes whatever the
+    /// trunk picks that the client lacks; telephone-event only when the client sends it too.
     func sipOffer(trunk: TrunkConfiguration, client: JingleMediaOffer) -> [SIPLegSDP.Codec] {
-        let clientNames = Set(client.codecs.compactMap { $0.name?.lowercased() })
-        let offered = SIPLegSDP.Codec.offered(trunk.codecs)
-        return offered.filter { codec in
-            codec.isTelephoneEvent ? client.telephoneEvent != nil : clientNames.contains(codec.name.lowercased())
-        }
+        SIPLegSDP.Codec.offered(trunk.codecs).filter { !$0.isTelephoneEvent || client.telephoneEvent != nil }
     }
 
     private func sendInvite(_ call: Call, decision: OutboundRouting.Decision, sdp: String, to destination: SocketAddress) {
@@ -120,41 +116,87 @@ extension CallManager {
             logger.warning("call \(call.sid): the 200 OK's SDP is unusable: \(error)")
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer: \(error)"))
         }
-        guard let sipCodec = remote.audioCodec,
-            let clientCodec = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() })
-        else {
-            return terminate(
-                call, reason: JingleReason(.incompatibleParameters, text: "the SIP answer chose no codec we offered"))
+        // An answer may list several codecs (RFC 3264 section 6.1); peers send the first, so that is the one
+        // the SIP leg runs on.
+        guard let sipCodec = remote.audioCodec else {
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the SIP answer has no audio codec"))
         }
         call.sipCodec = sipCodec.name
-        call.codec = clientCodec.name
         call.sipCodecDescription = [sipCodec] + (remote.telephoneEvent.map { [$0] } ?? [])
-        var toSIP: [UInt8: UInt8] = [clientCodec.id: sipCodec.payloadType]
-        var toClient: [UInt8: UInt8] = [sipCodec.payloadType: clientCodec.id]
-        var sipTypes = [sipCodec.payloadType]
-        if let event = remote.telephoneEvent, let clientEvent = offer.telephoneEvent {
-            toSIP[clientEvent.id] = event.payloadType
-            toClient[event.payloadType] = clientEvent.id
-            sipTypes.append(event.payloadType)
-        }
-        let sipMap = toSIP
-        let clientMap = toClient
-        let payloadTypes = sipTypes
-        let clockRate = sipCodec.clockRate
+        let payloadTypes = [sipCodec.payloadType] + (remote.telephoneEvent.map { [$0.payloadType] } ?? [])
         setup.handle.execute { media in
             if case .plain(let plain) = media.transport(.sip) {
                 plain.configure(
                     remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
                     now: media.eventLoop.now)
             }
+        }
+        // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
+        if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
+            relay(call, setup: setup, client: same, clientEvent: offer.telephoneEvent, sip: sipCodec, sipEvent: remote.telephoneEvent)
+            logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying")
+            return accept(call, offer: offer, codec: same, setup: setup)
+        }
+        guard let sipAudio = AudioCodec(sipCodec),
+            let (clientCodec, clientAudio) = offer.codecs.lazy.compactMap({ pt in AudioCodec(pt).map { (pt, $0) } }).first
+        else {
+            return terminate(
+                call, reason: JingleReason(.incompatibleParameters, text: "cannot transcode \(sipCodec.name) for the client"))
+        }
+        guard transcode(call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType))
+        else { return }
+        logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
+        accept(call, offer: offer, codec: clientCodec, setup: setup)
+    }
+
+    /// Relays RTP between the legs with payload types mapped (same codec on both sides).
+    func relay(
+        _ call: Call, setup: MediaSetup, client: JinglePayloadType, clientEvent: JinglePayloadType?,
+        sip: SIPLegSDP.Codec, sipEvent: SIPLegSDP.Codec?
+    ) {
+        call.codec = client.name
+        var toSIP: [UInt8: UInt8] = [client.id: sip.payloadType]
+        var toClient: [UInt8: UInt8] = [sip.payloadType: client.id]
+        if let sipEvent, let clientEvent {
+            toSIP[clientEvent.id] = sipEvent.payloadType
+            toClient[sipEvent.payloadType] = clientEvent.id
+        }
+        let sipMap = toSIP
+        let clientMap = toClient
+        let clockRate = sip.clockRate
+        setup.handle.execute { media in
             media.setPayloadTypeMap(on: .sip, sipMap)
             media.setPayloadTypeMap(on: .jingle, clientMap)
             media.setClockRate(on: .sip, clockRate)
             media.setClockRate(on: .jingle, clockRate)
             media.setMode(.relay)
         }
-        logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying without transcoding")
-        accept(call, offer: offer, codec: clientCodec, setup: setup)
+    }
+
+    /// Starts transcoding between the legs; false (and the call terminated) when the codecs cannot be set up.
+    func transcode(
+        _ call: Call, setup: MediaSetup, client: (AudioCodec, UInt8), sip: (AudioCodec, UInt8)
+    ) -> Bool {
+        call.codec = client.0.encodingName
+        call.transcoding = true
+        let opus = OpusEncoder.Configuration(bitrate: media.opusBitrate, complexity: media.opusComplexity)
+        let sid = call.sid
+        let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
+        let componentLoop = component.eventLoop
+        setup.handle.execute { callMedia in
+            do {
+                try callMedia.startTranscoding(
+                    jingle: (client.0, client.1), sip: (sip.0, sip.1), opus: opus)
+            } catch {
+                componentLoop.execute {
+                    let manager = managerBox.value
+                    guard let call = manager.calls[sid] else { return }
+                    manager.logger.error("call \(sid): cannot transcode: \(error)")
+                    manager.terminate(call, reason: JingleReason(.mediaError, text: "transcoder: \(error)"))
+                }
+            }
+        }
+        return true
     }
 
     /// A re-INVITE or UPDATE from the SIP side: the answer mirrors its direction (RFC 3264 section 6.1:

@@ -222,6 +222,7 @@ final class CallManager {
     func resolveFarEnd(_ jid: JID, caller: JID) -> Result<Call.FarEnd, OutboundRouting.Refusal> {
         guard let localpart = jid.localpart else { return .failure(.noRoute(jid.description)) }
         if localpart.lowercased() == "echo" { return .success(.echo) }
+        if localpart.lowercased() == "tone" { return .success(.tone) }
         guard let sip else { return .failure(.noRoute("\(localpart) (no SIP listener configured)")) }
         guard sip.isRunning else { return .failure(.noRoute("\(localpart) (the SIP listener is not running; see the log)")) }
         do {
@@ -269,6 +270,7 @@ final class CallManager {
         case .incoming(let payload):
             switch call.farEnd {
             case .echo: startEcho(call, offer: payload.contents)
+            case .tone: startTone(call, offer: payload.contents)
             case .sip(let decision): startOutbound(call, offer: payload.contents, decision: decision)
             case .inbound: break  // we initiate inbound sessions; a session-initiate cannot reach one
             }
@@ -314,6 +316,22 @@ final class CallManager {
             setup.handle.execute { media in
                 media.setPayloadTypeMap(on: .jingle, map)
                 media.setMode(.echo(.jingle))
+            }
+            self.accept(call, offer: offer, codec: codec, setup: setup)
+        }
+    }
+
+    /// The tone extension: answer and send a 1 kHz tone in the client's favourite codec.
+    private func startTone(_ call: Call, offer contents: [JingleContent]) {
+        guard let offer = parseOffer(call, contents) else { return }
+        guard let (codec, audio) = offer.codecs.lazy.compactMap({ pt in AudioCodec(pt).map { (pt, $0) } }).first else {
+            return terminate(call, reason: JingleReason(.failedApplication, text: "no codec the tone can be encoded in"))
+        }
+        call.codec = codec.name
+        setUpMedia(call, offer: offer, sipLeg: false) { [weak self] setup in
+            guard let self else { return }
+            setup.handle.execute { media in
+                try? media.startTone(on: .jingle, codec: audio, payloadType: codec.id, frequency: 1000)
             }
             self.accept(call, offer: offer, codec: codec, setup: setup)
         }
