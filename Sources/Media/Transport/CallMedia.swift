@@ -353,39 +353,51 @@ public final class CallMedia {
     /// Rewrites and sends an RTP packet held in `buffer` on `leg`.
     private func send(_ buffer: inout ByteBuffer, on leg: Leg, now: NIODeadline) {
         let length = buffer.readableBytes
-        guard length >= RTPPacketView.fixedHeaderLength, let channel = leg.channel else { return }
+        guard length >= RTPPacketView.fixedHeaderLength else { return }
         let incomingType = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)! & 0x7F
         let outgoingType = leg.payloadTypeMap[Int(incomingType)]
         guard outgoingType != 0xFF else { return }
-        let overhead = 32  // the largest SRTP tag plus room for SRTCP's index
+        let mediaTime = SecureMediaTransport.mediaTime(now)
+        buffer.withUnsafeMutableReadableBytes { bytes in
+            leg.rewriter.rewrite(bytes, payloadType: outgoingType, now: mediaTime)
+        }
+        guard transmit(&buffer, on: leg, isRTCP: false) else { return }
+        leg.rtcp.sent(timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - 12, now: mediaTime)
+    }
+
+    /// Protects the packet in `buffer` for `leg` (SRTP/SRTCP, or as is on a plain leg) and writes it to the
+    /// leg's current destination. False when the leg cannot send yet: no keys, no ICE pair, no address.
+    @discardableResult
+    private func transmit(_ buffer: inout ByteBuffer, on leg: Leg, isRTCP: Bool) -> Bool {
+        guard var channel = leg.channel else { return false }
+        let length = buffer.readableBytes
+        let overhead = 32  // the largest SRTP tag plus SRTCP's index
         if buffer.writableBytes < overhead { buffer.reserveCapacity(minimumWritableBytes: overhead) }
         buffer.moveWriterIndex(forwardBy: overhead)
-        let mediaTime = SecureMediaTransport.mediaTime(now)
         let sendLength: Int?
         let destination: TransportAddress?
         switch leg.transport {
         case .secure(let secure):
             destination = secure.mediaDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes { bytes in
-                leg.rewriter.rewrite(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]),
-                                     payloadType: outgoingType, now: mediaTime)
-                return secure.protectRTP(bytes, length: length)
+            sendLength = buffer.withUnsafeMutableReadableBytes {
+                isRTCP ? secure.protectRTCP($0, length: length) : secure.protectRTP($0, length: length)
             }
         case .plain(let plain):
-            destination = plain.rtpDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes { bytes in
-                leg.rewriter.rewrite(UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]),
-                                     payloadType: outgoingType, now: mediaTime)
-                return plain.prepareRTP(bytes, length: length)
+            destination = isRTCP ? plain.rtcpDestination : plain.rtpDestination
+            if isRTCP, !plain.rtcpMux, let rtcpChannel = leg.rtcpChannel { channel = rtcpChannel }
+            sendLength = buffer.withUnsafeMutableReadableBytes {
+                isRTCP ? plain.prepareRTCP($0, length: length) : plain.prepareRTP($0, length: length)
             }
         }
-        guard let sendLength, let destination else { return }
-        leg.rtcp.sent(timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - 12, now: mediaTime)
+        guard let sendLength, let destination else { return false }
         buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
-        leg.packetsSent &+= 1
-        leg.bytesSent &+= sendLength
+        if !isRTCP {
+            leg.packetsSent &+= 1
+            leg.bytesSent &+= sendLength
+        }
         channel.writeAndFlush(
             AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
+        return true
     }
 
     // MARK: Transcoding and generated media
@@ -486,25 +498,8 @@ public final class CallMedia {
         buffer.writeInteger(timestamp)
         buffer.writeInteger(leg.rewriter.ssrc)
         buffer.writeBytes(payload)
-        let length = buffer.readableBytes
-        buffer.moveWriterIndex(forwardBy: 32)
-        let sendLength: Int?
-        let destination: TransportAddress?
-        switch leg.transport {
-        case .secure(let secure):
-            destination = secure.mediaDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes { secure.protectRTP($0, length: length) }
-        case .plain(let plain):
-            destination = plain.rtpDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes { plain.prepareRTP($0, length: length) }
-        }
-        guard let sendLength, let destination else { return }
+        guard transmit(&buffer, on: leg, isRTCP: false) else { return }
         leg.rtcp.sent(timestamp: timestamp, payloadOctets: payload.count, now: SecureMediaTransport.mediaTime(now))
-        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
-        leg.packetsSent &+= 1
-        leg.bytesSent &+= sendLength
-        channel.writeAndFlush(
-            AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
     }
 
     /// Sends the leg's RTCP report when it is due.
@@ -518,24 +513,7 @@ public final class CallMedia {
         guard let channel = leg.channel else { return }
         var buffer = channel.allocator.buffer(capacity: report.count + 32)
         buffer.writeBytes(report)
-        buffer.moveWriterIndex(forwardBy: 32)
-        let length = report.count
-        let sendLength: Int?
-        let destination: TransportAddress?
-        var outChannel = channel
-        switch leg.transport {
-        case .secure(let secure):
-            destination = secure.mediaDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes { secure.protectRTCP($0, length: length) }
-        case .plain(let plain):
-            destination = plain.rtcpDestination
-            if !plain.rtcpMux, let rtcpChannel = leg.rtcpChannel { outChannel = rtcpChannel }
-            sendLength = buffer.withUnsafeMutableReadableBytes { plain.prepareRTCP($0, length: length) }
-        }
-        guard let sendLength, let destination else { return }
-        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
-        outChannel.writeAndFlush(
-            AddressedEnvelope(remoteAddress: destination.socketAddress, data: buffer), promise: nil)
+        transmit(&buffer, on: leg, isRTCP: true)
     }
 
     /// Wall-clock time for NTP timestamps in RTCP; nothing else in the engine reads it.
