@@ -202,3 +202,40 @@ def test_inbound_cancel_retracts_the_propose(sip_bridge, xmpp_server, phone):
             await peer.close()
     retract = run(body)
     assert retract.sid, retract
+
+
+def test_hold_and_resume_from_each_side(sip_bridge, xmpp_server, phone):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(1.0)
+            # The client holds: the phone gets a re-INVITE and its stream turns recvonly.
+            await peer.hold()
+            directions = []
+            for _ in range(50):
+                await asyncio.sleep(0.1)
+                status = await loop.run_in_executor(None, phone.audio_status)
+                if status and status.direction == "recvonly":
+                    break
+            directions.append(status.direction if status else None)
+            await peer.unhold()
+            for _ in range(50):
+                await asyncio.sleep(0.1)
+                status = await loop.run_in_executor(None, phone.audio_status)
+                if status and status.direction == "sendrecv":
+                    break
+            directions.append(status.direction if status else None)
+            # The phone holds: the client is told with session-info.
+            await loop.run_in_executor(None, phone.hold)
+            held = await peer.wait_event("hold", timeout=10)
+            await loop.run_in_executor(None, phone.resume)
+            resumed = await peer.wait_event(("unhold", "active"), timeout=10)
+            await peer.hang_up()
+            return directions, held, resumed
+        finally:
+            await peer.close()
+    directions, held, resumed = run(body)
+    assert directions == ["recvonly", "sendrecv"], directions

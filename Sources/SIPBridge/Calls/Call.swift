@@ -68,8 +68,12 @@ final class Call {
     /// The SIP leg's negotiated codec (and telephone-event), for answers to re-INVITEs.
     var sipCodecDescription: [SIPLegSDP.Codec]?
     var sdpVersion = 1
+    /// The o= session id of our SIP SDP; the same for the whole call (RFC 3264 section 8).
+    let sdpSessionID = UInt64.random(in: 1...UInt64(Int64.max))
     /// Whether the SIP side put the call on hold (re-INVITE sendonly or inactive).
     var heldBySIP = false
+    /// Whether the client put the call on hold (session-info `<hold/>`).
+    var heldByClient = false
     var ringingSent = false
     /// The last statistics the media loop reported.
     var statistics: [CallMedia.LegStatistics] = []

@@ -216,7 +216,7 @@ extension CallManager {
             else { return }
         }
         let sdp = SIPLegSDP.make(
-            address: sipAddress, codecs: sipCodecs, sessionID: UInt64.random(in: 1...UInt64(Int64.max)), version: 1)
+            address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1)
         serverCall.answer(sdp: Array(sdp.utf8))
         call.ringTimer?.cancel()
         call.state = .active

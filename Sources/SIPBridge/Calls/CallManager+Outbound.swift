@@ -24,7 +24,7 @@ extension CallManager {
             guard let self, let sipAddress = setup.sipAddress else { return }
             call.setup = setup
             let sdp = SIPLegSDP.make(
-                address: sipAddress, codecs: sipCodecs, sessionID: UInt64.random(in: 1...UInt64(Int64.max)),
+                address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID,
                 version: 1)
             sip.destination(for: decision.trunk).hop(to: self.component.eventLoop).assumeIsolated().whenComplete {
                 result in
@@ -230,7 +230,7 @@ extension CallManager {
         }
         call.sdpVersion += 1
         let sdp = SIPLegSDP.make(
-            address: sipAddress, codecs: codecs, sessionID: 1, version: UInt64(call.sdpVersion), direction: mirrored)
+            address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion), direction: mirrored)
         answer(Array(sdp.utf8))
         let held = direction != .sendrecv
         if held != call.heldBySIP, var session = call.session {
@@ -240,6 +240,27 @@ extension CallManager {
                 call.session = session
                 perform(actions, call: call)
             }
+        }
+    }
+
+    /// XEP-0167 section 7 hold from the client -> re-INVITE `sendonly` toward SIP (RFC 6337 section 5.3);
+    /// unhold -> `sendrecv`. The bridge keeps sending (silence) meanwhile, so the SIP leg never goes quiet.
+    func clientHold(_ call: Call, held: Bool) {
+        guard held != call.heldByClient, call.answeredAt != nil, let sipAddress = call.setup?.sipAddress,
+            let codecs = call.sipCodecDescription
+        else { return }
+        call.heldByClient = held
+        call.sdpVersion += 1
+        let sdp = Array(
+            SIPLegSDP.make(
+                address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion),
+                direction: held ? .sendonly : .sendrecv
+            ).utf8)
+        logger.info("call \(call.sid): the client \(held ? "holds" : "resumes"); re-INVITE to SIP")
+        if let sipCall = call.sipCall {
+            sipCall.reinvite(sdp: sdp)
+        } else {
+            call.serverCall?.reinvite(sdp: sdp)
         }
     }
 

@@ -292,7 +292,11 @@ final class CallManager {
                 end(call, reason: JingleReason(.failedApplication, text: "session-accept refused"), notifyPeer: false)
             }
         case .info(let info):
-            logger.debug("call \(call.sid): session-info \(info)")
+            switch info {
+            case .hold: clientHold(call, held: true)
+            case .unhold, .active: clientHold(call, held: false)
+            default: logger.debug("call \(call.sid): session-info \(info) (nothing to do)")
+            }
         case .accepted(let payload):
             if case .inbound = call.farEnd { inboundAccepted(call, answer: payload.contents) }
         case .iceRestart, .contentAddRequested, .contentAccepted, .contentRejected, .contentRemoved,
