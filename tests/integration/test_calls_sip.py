@@ -239,3 +239,29 @@ def test_hold_and_resume_from_each_side(sip_bridge, xmpp_server, phone):
             await peer.close()
     directions, held, resumed = run(body)
     assert directions == ["recvonly", "sendrecv"], directions
+
+
+def test_call_survives_an_xmpp_server_restart(sip_bridge, xmpp_server, phone):
+    """Media does not depend on the XMPP link: a restart of the server leaves the call up, and the
+    call can still be ended afterwards (here by the phone) with nothing left behind."""
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(1.0)
+            before = await loop.run_in_executor(None, phone.audio_status)
+            await loop.run_in_executor(None, xmpp_server.restart)
+            await asyncio.sleep(2.0)
+            after = await loop.run_in_executor(None, phone.audio_status)
+            await loop.run_in_executor(None, lambda: sip_bridge.wait_online(timeout=20))
+            await loop.run_in_executor(None, phone.hangup)
+            await asyncio.sleep(1.0)
+            rows = await active_calls(xmpp_server)
+            return before, after, rows
+        finally:
+            await peer.close()
+    before, after, rows = run(body, timeout=60)
+    assert after.packets_received >= before.packets_received + 80, (before, after)
+    assert rows == [], rows
