@@ -131,6 +131,7 @@ final class BridgeCore {
         let presence = self.presence
         calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
         calls.routing = OutboundRouting(settings: configuration.sip)
+        calls.store = store as? BridgeStore
         calls.sip = SIPGateway(settings: configuration.sip, eventLoop: eventLoop, logger: logger)
         calls.sipSettings = configuration.sip
         let manager = calls

@@ -119,3 +119,28 @@ def test_tone_extension_sends_1khz(bridge, xmpp_server, codec):
     report = run(body)
     print(f"tone ({codec}): {report}")
     report.check(1000.0, min_seconds=AUDIO_SECONDS - 1.5)
+
+
+def test_my_calls_lists_the_users_finished_calls(bridge, xmpp_server):
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(ECHO, use_jmi=False)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(1.0)
+            await peer.hang_up()
+            sid = peer.last_call.sid
+        finally:
+            await peer.close()
+        await asyncio.sleep(0.5)
+        async with Session(xmpp_server) as session:
+            alice = await session.login("alice", resource="cmd")
+            response = await alice.execute_command("sip.localhost", "my-calls")
+            assert response.type == "result", response.dump()
+            form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
+            return sid, parse_form(form)
+    sid, fields = run(body)
+    recent = fields.get("recent", [])
+    assert any("alice@localhost" in row and "[echo]" not in row and "echo" in row and "success" in row
+               for row in recent), recent
+    assert fields.get("active", []) == [], fields

@@ -102,16 +102,30 @@ final class CallCommands {
     private func myCalls(_ request: AdHocCommands.Request, respond: @escaping (AdHocCommands.Response) -> Void) {
         let user = request.requester.bare
         let live = calls.calls.values.filter { $0.caller.bare == user }.sorted { $0.startedAt < $1.startedAt }
-        let recent = calls.recent.filter { $0.caller.bare == user }.suffix(10)
         let shown = Array(live.prefix(Self.pageSize))
+        let loop = calls.component.eventLoop
+        let respondBox = NIOLoopBound(respond, eventLoop: loop)
         refresh(shown) { [weak self] in
             guard let self else { return }
             var fields: [DataForm.Field] = [
-                .init("active", type: "text-multi", label: "Active calls", values: shown.map(self.summary)),
-                .init("recent", type: "text-multi", label: "Recent calls", values: recent.reversed().map(self.summary)),
+                .init("active", type: "text-multi", label: "Active calls", values: shown.map(self.summary))
             ]
             for call in shown { fields += self.details(call).fields.filter { $0.variable?.hasPrefix("leg") ?? false } }
-            respond(.completed(DataForm(type: .result, title: "My calls", fields: fields)))
+            let form = fields
+            // Finished calls come from the store (they survive restarts), read off the event loop.
+            guard let store = self.calls.store else {
+                return respond(.completed(DataForm(type: .result, title: "My calls", fields: form)))
+            }
+            store.recentCalls(user: user.description, limit: 10) { result in
+                loop.execute {
+                    let recent = (try? result.get())?.map(\.summary) ?? ["(the call history cannot be read)"]
+                    respondBox.value(
+                        .completed(
+                            DataForm(
+                                type: .result, title: "My calls",
+                                fields: form + [.init("recent", type: "text-multi", label: "Recent calls", values: recent)])))
+                }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Jingle
 import Logging
 import Media
@@ -33,6 +34,8 @@ final class CallManager {
     /// Presence with caps from a contact to a user, so clients see Jingle support (XEP-0115).
     var presenceWithCaps: (JID, JID) -> XMLElement = { from, to in XMLElement.presence(from: from, to: to) }
 
+    /// Where finished calls are recorded.
+    var store: BridgeStore?
     /// The SIP side; nil when no UDP listener is configured (built-in extensions still work).
     var sip: SIPGateway?
     var routing: OutboundRouting
@@ -532,6 +535,7 @@ final class CallManager {
         call.sipPorts = nil
         guard let handle = call.media else {
             for allocation in ports { try? self.ports.release(allocation) }
+            if call.state == .ended { record(call) }
             return
         }
         call.media = nil
@@ -543,9 +547,37 @@ final class CallManager {
             return statistics
         }.hop(to: componentLoop).assumeIsolated().whenComplete { result in
             if case .success(let statistics) = result { call.statistics = statistics }
+            managerBox.value.record(call)
             // The sockets are closed by now (close runs before the next loop tick); the ports can go back.
             for allocation in ports { try? managerBox.value.ports.release(allocation) }
         }
+    }
+
+    /// Writes the finished call to the store (once its media statistics are in).
+    func record(_ call: Call) {
+        guard let store, let endedAt = call.endedAt else { return }
+        let now = component.eventLoop.now
+        func wall(_ deadline: NIODeadline) -> Date {
+            Date(timeIntervalSinceNow: -Double((now - deadline).nanoseconds) / 1e9)
+        }
+        let jingle = call.statistics.first { $0.leg == .jingle }
+        let inbound: Bool
+        let party: String
+        switch call.farEnd {
+        case .inbound(let decision):
+            inbound = true
+            party = decision.caller.description
+        default:
+            inbound = false
+            party = "\(call.farEnd)"
+        }
+        store.add(
+            CallRecord(
+                sid: call.sid, direction: inbound ? "inbound" : "outbound", user: call.caller.bare.description,
+                party: party, started: wall(call.startedAt), answered: call.answeredAt.map(wall), ended: wall(endedAt),
+                reason: call.endReason.map(Self.describe) ?? "unknown", jingleCodec: call.codec, sipCodec: call.sipCodec,
+                transcoded: call.transcoding, packetsReceived: jingle?.packetsReceived ?? 0,
+                packetsSent: jingle?.packetsSent ?? 0, packetsLost: Int(jingle?.rtcp.lost ?? 0)))
     }
 
     /// Ends every call (shutdown).
