@@ -265,3 +265,31 @@ def test_call_survives_an_xmpp_server_restart(sip_bridge, xmpp_server, phone):
     before, after, rows = run(body, timeout=60)
     assert after.packets_received >= before.packets_received + 80, (before, after)
     assert rows == [], rows
+
+
+@pytest.mark.parametrize("codec", ["opus", "PCMU"])
+def test_dtmf_digits_arrive_both_ways(sip_bridge, xmpp_server, phone, codec):
+    """RFC 4733 digits cross the bridge both ways, relayed (PCMU) or translated between clock rates
+    around a transcoded call (Opus at 48 kHz on the Jingle leg, G.711 at 8 kHz on the SIP leg)."""
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=[codec])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(1.0)
+            await peer.send_dtmf("159#")
+            to_phone = await loop.run_in_executor(None, lambda: phone.wait_dtmf(4, timeout=10))
+            await loop.run_in_executor(None, phone.send_dtmf, "*07")
+            for _ in range(100):
+                if len(peer.received_dtmf()) >= 3:
+                    break
+                await asyncio.sleep(0.1)
+            to_client = peer.received_dtmf()
+            await peer.hang_up()
+            return to_phone, to_client
+        finally:
+            await peer.close()
+    to_phone, to_client = run(body, timeout=60)
+    assert to_phone == "159#", to_phone
+    assert to_client == "*07", to_client

@@ -69,6 +69,14 @@ public struct RTPStreamRewriter: Sendable {
         return (lastSequence, lastTimestamp)
     }
 
+    /// The next sequence number for a packet that keeps a timestamp of its own (RFC 4733 events: every
+    /// packet of one event carries the event's start timestamp).
+    public mutating func nextSequence(now: MediaTime) -> UInt16 {
+        lastSequence = lastSequence &+ 1
+        lastSent = now
+        return lastSequence
+    }
+
     /// Forgets the source so the next relayed packet re-anchors (after hold, re-INVITE or codec change).
     public mutating func resetSource() { sourceSSRC = nil }
 

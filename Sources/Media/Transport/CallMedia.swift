@@ -131,6 +131,13 @@ public final class CallMedia {
     /// By target leg: the payload type of generated packets.
     private var outputPayloadTypes: [UInt8] = [0, 0]
     private var tone: (LegID, ToneGenerator, AudioTranscoder, UInt8)?
+    /// By leg: its telephone-event payload type and clock rate, when negotiated (transcoding only; a relay
+    /// maps telephone-event like any payload type).
+    private var telephoneEvents: [(payloadType: UInt8, clockRate: UInt32)?] = [nil, nil]
+    /// By source leg: the source timestamp of the event being forwarded, and the target timestamp it got.
+    private var forwardedEvent: [(source: UInt32, target: UInt32)?] = [nil, nil]
+    /// DTMF digits seen, for the bridge (RFC 4733 event codes 0-15), reported once per event.
+    public var onDTMF: ((LegID, UInt8) -> Void)?
     private var ticker: Scheduled<Void>?
     private var payloadScratch = [UInt8](repeating: 0, count: 1500)
     private var timer: Scheduled<Void>?
@@ -333,7 +340,15 @@ public final class CallMedia {
         case .echo(let id): target = id == leg.id ? leg : nil
         case .transcode:
             target = nil
-            if let transcoder = transcoders[leg.id.rawValue] {
+            if let event = telephoneEvents[leg.id.rawValue], let view = try? buffer.withUnsafeReadableBytes({
+                try RTPPacketView(UnsafeRawBufferPointer(rebasing: $0[0..<plainLength]))
+            }), view.payloadType == event.payloadType {
+                buffer.withUnsafeReadableBytes { bytes in
+                    let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
+                    guard let view = try? RTPPacketView(packet) else { return }
+                    forwardEvent(view, from: leg.id, now: now)
+                }
+            } else if let transcoder = transcoders[leg.id.rawValue] {
                 buffer.withUnsafeReadableBytes { bytes in
                     let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
                     guard let view = try? RTPPacketView(packet), view.payloadType == transcoderInputTypes[leg.id.rawValue]
@@ -420,6 +435,43 @@ public final class CallMedia {
         setClockRate(on: .sip, UInt32(sip.codec.rtpClockRate))
         setMode(.transcode)
         startTicker(ptime: ptime)
+    }
+
+    /// RFC 4733 events in a transcoded call: forwarded to the other leg's telephone-event payload type,
+    /// durations converted between the legs' clock rates (8000 <-> 48000), every packet of one event with the
+    /// same timestamp on our outbound stream.
+    public func setTelephoneEvents(jingle: (UInt8, UInt32)?, sip: (UInt8, UInt32)?) {
+        telephoneEvents = [jingle.map { ($0.0, $0.1) }, sip.map { ($0.0, $0.1) }]
+    }
+
+    private func forwardEvent(_ view: RTPPacketView, from source: LegID, now: NIODeadline) {
+        let target = source.other
+        guard let sourceEvent = telephoneEvents[source.rawValue], let targetEvent = telephoneEvents[target.rawValue],
+            let leg = legs[target.rawValue],
+            let event = try? TelephoneEvent(payload: UnsafeRawBufferPointer(rebasing: view.bytes[view.payloadRange]))
+        else { return }
+        let converted = event.converted(from: sourceEvent.clockRate, to: targetEvent.clockRate)
+        let mediaTime = SecureMediaTransport.mediaTime(now)
+        var marker = false
+        let timestamp: UInt32
+        if let current = forwardedEvent[source.rawValue], current.source == view.timestamp {
+            timestamp = current.target
+        } else {
+            // A new event: it starts at our stream's current position.
+            timestamp = leg.rewriter.lastTimestamp
+            forwardedEvent[source.rawValue] = (view.timestamp, timestamp)
+            marker = true
+            onDTMF?(source, event.event)
+        }
+        guard let channel = leg.channel, let encoded = try? converted.encoded() else { return }
+        var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + encoded.count + 32)
+        buffer.writeInteger(UInt8(0x80))
+        buffer.writeInteger((marker ? 0x80 : 0) | (targetEvent.payloadType & 0x7F))
+        buffer.writeInteger(leg.rewriter.nextSequence(now: mediaTime))
+        buffer.writeInteger(timestamp)
+        buffer.writeInteger(leg.rewriter.ssrc)
+        buffer.writeBytes(encoded)
+        transmit(&buffer, on: leg, isRTCP: false)
     }
 
     /// Sends a tone on `leg` in `codec` (the `tone@` extension and diagnostics).

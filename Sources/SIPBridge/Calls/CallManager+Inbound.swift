@@ -74,8 +74,11 @@ extension CallManager {
         let sipHasOpus = remote.codecs.contains { $0.name.lowercased() == "opus" }
         guard !sipHasOpus, remote.codecs.contains(where: { AudioCodec($0) != nil }) else { return relayable }
         let used = Set(remote.codecs.map(\.payloadType))
-        let free = (UInt8(96)...127).first { !used.contains($0) } ?? 111
-        return [.opus(id: free, parameters: [JingleParameter("useinbandfec", "1")])] + relayable
+        let free = Array((UInt8(96)...127).filter { !used.contains($0) })
+        guard free.count >= 2 else { return relayable }
+        // DTMF with Opus needs telephone-event at Opus's 48 kHz clock (RFC 4733 section 2.1).
+        let events = remote.telephoneEvent != nil ? [JinglePayloadType.telephoneEvent(id: free[1], clockrate: 48000)] : []
+        return [.opus(id: free[0], parameters: [JingleParameter("useinbandfec", "1")])] + events + relayable
     }
 
     static func relayableCodecs(for remote: SIPLegSDP.Remote) -> [JinglePayloadType] {
@@ -179,7 +182,11 @@ extension CallManager {
         }
         call.codec = chosen.name
         call.sipCodec = sipCodec.name
-        let event = answer.telephoneEvent.flatMap { te in remote.codecs.first { $0.isTelephoneEvent && $0.payloadType == te.id } }
+        // Relayed: telephone-event only if the device took the caller's; transcoded: the bridge forwards events.
+        let event =
+            relayed != nil
+            ? answer.telephoneEvent.flatMap { te in remote.codecs.first { $0.isTelephoneEvent && $0.payloadType == te.id } }
+            : remote.telephoneEvent
         let sipCodecs = [sipCodec] + (event.map { [$0] } ?? [])
         call.sipCodecDescription = sipCodecs
         var map: [UInt8: UInt8] = [sipCodec.payloadType: sipCodec.payloadType]
@@ -212,7 +219,12 @@ extension CallManager {
             media.setMode(.relay)
         }
         if relayed == nil, let clientAudio = AudioCodec(chosen), let sipAudio = AudioCodec(sipCodec) {
-            guard transcode(call, setup: setup, client: (clientAudio, chosen.id), sip: (sipAudio, sipCodec.payloadType))
+            let sipEvent = remote.telephoneEvent
+            let clientEvent = answer.telephoneEvent.flatMap { $0.clockrate ?? 8000 == chosen.clockrate ?? 8000 ? $0 : nil }
+            guard
+                transcode(
+                    call, setup: setup, client: (clientAudio, chosen.id), sip: (sipAudio, sipCodec.payloadType),
+                    clientEvent: clientEvent, sipEvent: sipEvent)
             else { return }
         }
         let sdp = SIPLegSDP.make(

@@ -143,7 +143,11 @@ extension CallManager {
             return terminate(
                 call, reason: JingleReason(.incompatibleParameters, text: "cannot transcode \(sipCodec.name) for the client"))
         }
-        guard transcode(call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType))
+        let clientEvent = offer.telephoneEvent.flatMap { $0.clockrate ?? 8000 == clientCodec.clockrate ?? 8000 ? $0 : nil }
+        guard
+            transcode(
+                call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType),
+                clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         else { return }
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
         accept(call, offer: offer, codec: clientCodec, setup: setup)
@@ -175,8 +179,12 @@ extension CallManager {
 
     /// Starts transcoding between the legs; false (and the call terminated) when the codecs cannot be set up.
     func transcode(
-        _ call: Call, setup: MediaSetup, client: (AudioCodec, UInt8), sip: (AudioCodec, UInt8)
+        _ call: Call, setup: MediaSetup, client: (AudioCodec, UInt8), sip: (AudioCodec, UInt8),
+        clientEvent: JinglePayloadType?, sipEvent: SIPLegSDP.Codec?
     ) -> Bool {
+        let events = (
+            jingle: clientEvent.map { ($0.id, $0.clockrate ?? 8000) }, sip: sipEvent.map { ($0.payloadType, $0.clockRate) }
+        )
         call.codec = client.0.encodingName
         call.transcoding = true
         let opus = OpusEncoder.Configuration(bitrate: media.opusBitrate, complexity: media.opusComplexity)
@@ -187,6 +195,7 @@ extension CallManager {
             do {
                 try callMedia.startTranscoding(
                     jingle: (client.0, client.1), sip: (sip.0, sip.1), opus: opus)
+                callMedia.setTelephoneEvents(jingle: events.jingle, sip: events.sip)
             } catch {
                 componentLoop.execute {
                     let manager = managerBox.value
