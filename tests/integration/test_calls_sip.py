@@ -8,6 +8,7 @@ other's tone. Nothing is simulated by the bridge's own code.
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from pathlib import Path
 
@@ -293,3 +294,32 @@ def test_dtmf_digits_arrive_both_ways(sip_bridge, xmpp_server, phone, codec):
     to_phone, to_client = run(body, timeout=60)
     assert to_phone == "159#", to_phone
     assert to_client == "*07", to_client
+
+
+def test_reload_during_a_call_keeps_it_and_shutdown_ends_it_cleanly(sip_bridge, xmpp_server, phone):
+    """A configuration reload (SIGHUP) leaves a live call alone; SIGTERM then ends it on both sides:
+    BYE to the phone and session-terminate (gone) to the client."""
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["opus"])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(1.0)
+            before = await loop.run_in_executor(None, phone.audio_status)
+            sip_bridge.process.proc.send_signal(signal.SIGHUP)
+            await asyncio.sleep(1.5)
+            after = await loop.run_in_executor(None, phone.audio_status)
+            rows = await active_calls(xmpp_server)
+            await loop.run_in_executor(None, sip_bridge.stop)
+            closed = await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+            ended = await peer.wait_event("terminated", timeout=10)
+            return before, after, rows, closed, ended
+        finally:
+            await peer.close()
+    before, after, rows, closed, ended = run(body, timeout=60)
+    assert after.packets_received >= before.packets_received + 50, (before, after)
+    assert len(rows) == 1, rows
+    assert "reload" in sip_bridge.log_tail(400) or "reloaded" in sip_bridge.log_tail(400)
+    assert closed.param == "Connection reset by peer", closed
+    assert ended.detail.get("reason") == "gone", ended
