@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audio_analysis import analyse_tone  # noqa: E402
 from baresip_peer import BaresipPeer  # noqa: E402
 from bridge import Bridge, bridge_binary  # noqa: E402
+from conftest import _start_server  # noqa: E402
 from clients import Session, parse_form, q  # noqa: E402
 from jingle_peer import open_peer  # noqa: E402
 
@@ -46,9 +47,13 @@ def phone(tmp_path):
 
 
 @pytest.fixture
-def sip_bridge(request, xmpp_server, phone, tmp_path):
-    """A bridge of its own whose only trunk is the baresip phone."""
-    bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
+def own_server(request, server_kind, tmp_path):
+    """An XMPP server for one test alone (for tests that restart it)."""
+    return _start_server(request, server_kind, tmp_path / server_kind)
+
+
+def make_sip_bridge(request, server, phone, root):
+    bridge = Bridge(bridge_binary(), server, root)
     sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.ctrl_port))
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
@@ -60,6 +65,18 @@ def sip_bridge(request, xmpp_server, phone, tmp_path):
     request.addfinalizer(bridge.stop)
     bridge.start()
     return bridge
+
+
+@pytest.fixture
+def sip_bridge(request, xmpp_server, phone, tmp_path):
+    """A bridge of its own whose only trunk is the baresip phone."""
+    return make_sip_bridge(request, xmpp_server, phone, tmp_path / "bridge")
+
+
+@pytest.fixture
+def restartable(request, own_server, phone, tmp_path):
+    """A bridge on a server of its own, for the restart test."""
+    return own_server, make_sip_bridge(request, own_server, phone, tmp_path / "bridge")
 
 
 def active_calls(xmpp_server):
@@ -242,9 +259,11 @@ def test_hold_and_resume_from_each_side(sip_bridge, xmpp_server, phone):
     assert directions == ["recvonly", "sendrecv"], directions
 
 
-def test_call_survives_an_xmpp_server_restart(sip_bridge, xmpp_server, phone):
+def test_call_survives_an_xmpp_server_restart(restartable, phone):
     """Media does not depend on the XMPP link: a restart of the server leaves the call up, and the
     call can still be ended afterwards (here by the phone) with nothing left behind."""
+    xmpp_server, sip_bridge = restartable
+
     async def body():
         peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
         loop = asyncio.get_running_loop()

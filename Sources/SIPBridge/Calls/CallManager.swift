@@ -58,7 +58,9 @@ final class CallManager {
         self.logger = logger
         guard let low = UInt16(exactly: media.rtpPorts.lowerBound), let high = UInt16(exactly: media.rtpPorts.upperBound)
         else { throw MediaError(.invalidConfiguration, "rtp-ports \(media.rtpPorts) is outside 1-65535") }
-        self.ports = RTPPortAllocator(range: try RTPPortRange(lower: low, upper: high))
+        // Shuffled: a restarted bridge (or a neighbour using the same range) rarely meets a port in use.
+        var generator = SystemRandomNumberGenerator()
+        self.ports = RTPPortAllocator(range: try RTPPortRange(lower: low, upper: high), using: &generator)
     }
 
     func install(on router: StanzaRouter) {
@@ -358,10 +360,12 @@ final class CallManager {
     /// from its offer) and, for SIP calls, the plain RTP leg. Continues on the component loop; on failure
     /// the call is terminated with a reason.
     func setUpMedia(
-        _ call: Call, offer: JingleMediaOffer?, sipLeg: Bool, then body: @escaping (MediaSetup) -> Void
+        _ call: Call, offer: JingleMediaOffer?, sipLeg: Bool, attempt: Int = 1,
+        then body: @escaping (MediaSetup) -> Void
     ) {
         let allocation: RTPPortAllocator.Allocation
         var sipAllocation: RTPPortAllocator.Allocation?
+        if ports.availableCount < (sipLeg ? 2 : 1) { ports.restoreUnusable() }
         do {
             allocation = try ports.allocate()
             call.ports = allocation
@@ -411,7 +415,10 @@ final class CallManager {
                     ).map { Optional($0) }
                 }.nonisolated()
             }
-            return bound.assumeIsolated().map { sipAddress in
+            return bound.assumeIsolated().flatMapError { error in
+                // Release whatever did bind before reporting the failure.
+                callMedia.close().flatMapThrowing { throw error }
+            }.map { sipAddress in
                 if let remote {
                     callMedia.withSecureTransport(.jingle) { secure in
                         secure.setRemoteCredentials(remote.credentials)
@@ -436,6 +443,16 @@ final class CallManager {
                 guard call.state == .connecting else { return self.releaseMedia(call) }
                 body(setup)
             case .failure(let error):
+                // Another process holds the port: take the pair out of circulation and try another.
+                if let io = error as? IOError, io.errnoCode == EADDRINUSE, attempt < 5, call.state == .connecting {
+                    self.logger.warning("call \(call.sid): media port in use by another process, trying another")
+                    for allocation in [call.ports, call.sipPorts].compactMap({ $0 }) {
+                        try? self.ports.markUnusable(allocation)
+                    }
+                    call.ports = nil
+                    call.sipPorts = nil
+                    return self.setUpMedia(call, offer: offer, sipLeg: sipLeg, attempt: attempt + 1, then: body)
+                }
                 self.logger.error("call \(call.sid): media setup failed: \(error)")
                 self.terminate(call, reason: JingleReason(.generalError, text: "media setup failed: \(error)"))
             }
