@@ -342,3 +342,46 @@ def test_reload_during_a_call_keeps_it_and_shutdown_ends_it_cleanly(sip_bridge, 
     assert "reload" in sip_bridge.log_tail(400) or "reloaded" in sip_bridge.log_tail(400)
     assert closed.param == "Connection reset by peer", closed
     assert ended.detail.get("reason") == "gone", ended
+
+
+@pytest.mark.parametrize("phone_codec, trunk_codecs, client_codec, transcoded", [
+    ("G722", "G722 telephone-event", "opus", True),
+    ("opus", "opus telephone-event", "opus", False),
+])
+def test_outbound_call_with_other_trunk_codecs(request, xmpp_server, tmp_path, phone_codec, trunk_codecs,
+                                               client_codec, transcoded):
+    """G.722 on the SIP leg (transcoded from Opus at 16 kHz) and Opus on both legs (relayed as is)."""
+    phone = BaresipPeer(tmp_path / "baresip", user=NUMBER, codecs=(phone_codec,), tone_hz=880)
+    phone.start()
+    request.addfinalizer(phone.stop)
+    bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
+    sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.ctrl_port))
+    bridge.sip_xml = f"""<sip>
+      <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
+      <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="{trunk_codecs}"/>
+      <route match="[0-9]+" trunk="phone" emergency="allow"/>
+    </sip>"""
+    request.addfinalizer(bridge.stop)
+    bridge.start()
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=[client_codec])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(AUDIO_SECONDS)
+            status = await loop.run_in_executor(None, phone.audio_status)
+            rows = await active_calls(xmpp_server)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+            return status, rows, samples, rate
+        finally:
+            await peer.close()
+    status, rows, samples, rate = run(body)
+    assert status is not None and phone_codec.lower() in (status.encoder or "").lower(), status
+    assert len(rows) == 1 and f"{client_codec}/{phone_codec}" in rows[0], rows
+    assert ("transcoded" in rows[0]) == transcoded, rows
+    analyse_tone(*phone.recording(), 440.0).check(440.0, min_seconds=AUDIO_SECONDS - 2)
+    analyse_tone(samples, rate, 880.0).check(880.0, min_seconds=AUDIO_SECONDS - 2)
