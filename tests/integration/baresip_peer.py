@@ -93,6 +93,22 @@ def free_udp_tcp_ports(count: int) -> "list[int]":
             s.close()
 
 
+def free_sip_port() -> int:
+    """A loopback port free for UDP and TCP whose successor is free for TCP too: baresip 1.0 also
+    listens for SIP over TLS on `sip_listen` port + 1 and gives up when that is taken."""
+    for _ in range(50):
+        port = free_udp_tcp_ports(1)[0]
+        probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            probe.bind((LOOPBACK, port + 1))
+            return port
+        except OSError:
+            continue
+        finally:
+            probe.close()
+    raise RuntimeError("no free SIP port pair on loopback")
+
+
 @dataclass
 class Event:
     """One ctrl_tcp event. `kind` is baresip's type (CALL_CLOSED...)."""
@@ -187,9 +203,9 @@ class BaresipPeer:
         self.domain = domain
         self.regint = regint
         self.sip_trace = sip_trace
-        ports = free_udp_tcp_ports(2)
-        self.sip_port = sip_port or ports[0]
-        self.ctrl_port = ctrl_port or ports[1]
+        self.sip_port = sip_port or free_sip_port()
+        self.ctrl_port = ctrl_port or next(
+            p for p in free_udp_tcp_ports(3) if p not in (self.sip_port, self.sip_port + 1))
         self.config_dir = self.root / "config"
         self.record_dir = self.root / "recordings"
         self.log_path = self.root / "baresip.log"
