@@ -52,14 +52,15 @@ def own_server(request, server_kind, tmp_path):
     return _start_server(request, server_kind, tmp_path / server_kind)
 
 
-def make_sip_bridge(request, server, phone, root):
+def make_sip_bridge(request, server, phone, root, trunk_extra="", extra=""):
     bridge = Bridge(bridge_binary(), server, root)
-    sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.ctrl_port))
+    sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.sip_port + 1, phone.ctrl_port))
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
-      <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="PCMU PCMA telephone-event"/>
+      <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="PCMU PCMA telephone-event" {trunk_extra}/>
       <route match="[0-9]+" trunk="phone" emergency="allow"/>
       <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
+      {extra}
     </sip>"""
     bridge.sip_port = sip_port
     request.addfinalizer(bridge.stop)
@@ -385,3 +386,55 @@ def test_outbound_call_with_other_trunk_codecs(request, xmpp_server, tmp_path, p
     assert ("transcoded" in rows[0]) == transcoded, rows
     analyse_tone(*phone.recording(), 440.0).check(440.0, min_seconds=AUDIO_SECONDS - 2)
     analyse_tone(samples, rate, 880.0).check(880.0, min_seconds=AUDIO_SECONDS - 2)
+
+
+def test_unanswered_call_times_out_and_is_cancelled(request, xmpp_server, phone, tmp_path):
+    bridge = make_sip_bridge(request, xmpp_server, phone, tmp_path / "bridge", extra='<limits ring-timeout="3"/>')
+    phone.set_answer_mode("manual")
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            await loop.run_in_executor(None, lambda: phone.wait_event("incoming", timeout=10))
+            ended = await peer.wait_event("terminated", timeout=10)
+            closed = await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+            return ended, closed
+        finally:
+            await peer.close()
+    ended, closed = run(body)
+    assert ended.detail.get("reason") == "timeout", ended
+    assert "no answer" in (ended.detail.get("text") or ""), ended
+    assert bridge.running()
+
+
+class _SippPhone:
+    """Just enough of a phone for make_sip_bridge: a SIP port."""
+    def __init__(self, port: int):
+        self.sip_port = port
+        self.ctrl_port = 0
+
+
+def test_trunk_challenge_is_answered_with_digest(request, xmpp_server, tmp_path):
+    """sipp as the trunk challenges the INVITE with 401 and checks the digest (user alice, password
+    secret) before answering; the call then connects and the client's hang-up reaches sipp as BYE."""
+    from test_baresip_peer import Sipp
+    scenario = (Path(__file__).resolve().parents[2] / "Tests/SIPTests/SIPp/auth-uas.xml").read_text()
+    sipp = Sipp(tmp_path / "sipp", "auth", [], scenario)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
+                    trunk_extra='username="alice" password="secret"')
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            accepted = await peer.wait_event("accepted", timeout=10)
+            await peer.hang_up()
+            return accepted
+        finally:
+            await peer.close()
+    run(body)
+    assert sipp.wait(10) == 0, sipp.log()

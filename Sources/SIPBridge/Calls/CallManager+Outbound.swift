@@ -64,6 +64,13 @@ extension CallManager {
                 managerBox.value.sipEvent(event, sid: sid)
             }
             logger.info("call \(call.sid): INVITE \(requestURI) to \(destination) for \(call.caller)")
+            // No answer within ring-timeout: CANCEL and tell the client `timeout`.
+            call.ringTimer = component.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.ringTimeout)) {
+                [weak self] in
+                guard let self, let call = self.calls[sid], call.answeredAt == nil, call.state != .ended else { return }
+                self.logger.info("call \(sid): no answer within \(self.limits.ringTimeout); cancelling")
+                self.terminate(call, reason: JingleReason(.timeout, text: "no answer"))
+            }
         } catch {
             logger.error("call \(call.sid): cannot build the INVITE: \(error)")
             terminate(call, reason: JingleReason(.generalError, text: "cannot build the INVITE: \(error)"))
@@ -275,6 +282,7 @@ extension CallManager {
 
     /// Ends the SIP side of a call that ends: CANCEL before the answer, BYE after.
     func endSIP(_ call: Call, reason: JingleReason) {
+        call.ringTimer?.cancel()
         guard let sipCall = call.sipCall else { return }
         call.sipCall = nil
         logger.info("call \(call.sid): ending the SIP leg (\(Self.describe(reason)))")

@@ -470,6 +470,7 @@ final class CallManager {
             call.session = session
             call.state = .active
             call.answeredAt = component.eventLoop.now
+            call.ringTimer?.cancel()
             logger.info("call \(call.sid): accepted with \(codec.name ?? "PT \(codec.id)")")
             perform(actions, call: call)
         } catch {
