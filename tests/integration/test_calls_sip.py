@@ -438,3 +438,31 @@ def test_trunk_challenge_is_answered_with_digest(request, xmpp_server, tmp_path)
             await peer.close()
     run(body)
     assert sipp.wait(10) == 0, sipp.log()
+
+
+def test_early_media_accepts_the_session_on_183_when_the_trunk_says_so(request, xmpp_server, phone, tmp_path):
+    """183 with SDP and early-media="accept": the client's session is accepted on the 183, before the
+    phone answers, with media set up on the SDP of the 183; the 200 then completes the call and the tone
+    flows. (baresip 1.0 sends no audio while in early state, so only the set-up is observable here.)"""
+    make_sip_bridge(request, xmpp_server, phone, tmp_path / "bridge", trunk_extra='early-media="accept"')
+    phone.set_answer_mode("early")
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["opus"])
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            established_before = list(phone.events("established"))
+            await loop.run_in_executor(None, phone.answer)
+            await loop.run_in_executor(None, lambda: phone.wait_event("established", timeout=10))
+            await asyncio.sleep(AUDIO_SECONDS)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            return samples, rate, established_before
+        finally:
+            await peer.close()
+    samples, rate, established_before = run(body)
+    assert established_before == [], established_before
+    analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=AUDIO_SECONDS - 2)

@@ -75,6 +75,8 @@ final class Call {
     /// Whether the client put the call on hold (session-info `<hold/>`).
     var heldByClient = false
     var ringingSent = false
+    /// The client's session was accepted on early media (183 with SDP, `early-media="accept"`).
+    var earlyAccepted = false
     /// The last statistics the media loop reported.
     var statistics: [CallMedia.LegStatistics] = []
 

@@ -83,8 +83,17 @@ extension CallManager {
             return
         }
         switch event {
-        case .provisional(let status, let reason, _):
+        case .provisional(let status, let reason, let body):
             logger.info("call \(sid): SIP \(status) \(reason)")
+            // early-media="accept": the carrier's announcements and ringback reach the client (the client
+            // then shows the call as connected); the default leaves ringback to the client.
+            if case .sip(let decision) = call.farEnd, decision.trunk.earlyMedia == .accept, let body, !body.isEmpty,
+                !call.earlyAccepted, call.state == .connecting
+            {
+                logger.info("call \(sid): early media from SIP accepted")
+                sipAnswered(call, body: body, early: true)
+                return
+            }
             if (180...183).contains(status), !call.ringingSent, var session = call.session {
                 call.ringingSent = true
                 if let actions = try? session.sendInfo(.ringing) {
@@ -93,7 +102,12 @@ extension CallManager {
                 }
             }
         case .answered(let response):
-            sipAnswered(call, response: response)
+            sipAnswered(call, body: response.body)
+            if call.earlyAccepted, call.answeredAt == nil {
+                call.answeredAt = component.eventLoop.now
+                call.ringTimer?.cancel()
+                logger.info("call \(sid): SIP answered after early media")
+            }
         case .failed(let status, let reason, _):
             logger.info("call \(sid): SIP failed with \(status) \(reason)")
             call.sipCall = nil
@@ -114,15 +128,28 @@ extension CallManager {
         }
     }
 
-    private func sipAnswered(_ call: Call, response: SIPMessage) {
+    /// The SIP answer (200, or with `early-media="accept"` the first 18x with SDP): set up the SIP leg and
+    /// accept the client's session. After an early accept the 200 only updates the SIP leg's address.
+    private func sipAnswered(_ call: Call, body: [UInt8], early: Bool = false) {
         guard let offer = call.offer, let setup = call.setup else { return }
         let remote: SIPLegSDP.Remote
         do {
-            remote = try SIPLegSDP.remote(String(decoding: response.body, as: UTF8.self))
+            remote = try SIPLegSDP.remote(String(decoding: body, as: UTF8.self))
         } catch {
-            logger.warning("call \(call.sid): the 200 OK's SDP is unusable: \(error)")
+            logger.warning("call \(call.sid): the SIP answer's SDP is unusable: \(error)")
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer: \(error)"))
         }
+        if call.earlyAccepted {
+            let payloadTypes = (call.sipCodecDescription ?? []).map(\.payloadType)
+            setup.handle.execute { media in
+                guard case .plain(let plain) = media.transport(.sip), plain.rtpDestination != remote.rtp else { return }
+                plain.configure(
+                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
+                    now: media.eventLoop.now)
+            }
+            return
+        }
+        call.earlyAccepted = early
         // An answer may list several codecs (RFC 3264 section 6.1); peers send the first, so that is the one
         // the SIP leg runs on.
         guard let sipCodec = remote.audioCodec else {
@@ -142,7 +169,7 @@ extension CallManager {
         if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
             relay(call, setup: setup, client: same, clientEvent: offer.telephoneEvent, sip: sipCodec, sipEvent: remote.telephoneEvent)
             logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying")
-            return accept(call, offer: offer, codec: same, setup: setup)
+            return accept(call, offer: offer, codec: same, setup: setup, early: early)
         }
         guard let sipAudio = AudioCodec(sipCodec),
             let (clientCodec, clientAudio) = offer.codecs.lazy.compactMap({ pt in AudioCodec(pt).map { (pt, $0) } }).first
@@ -157,7 +184,7 @@ extension CallManager {
                 clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         else { return }
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
-        accept(call, offer: offer, codec: clientCodec, setup: setup)
+        accept(call, offer: offer, codec: clientCodec, setup: setup, early: early)
     }
 
     /// Relays RTP between the legs with payload types mapped (same codec on both sides).

@@ -460,7 +460,7 @@ final class CallManager {
     }
 
     /// Sends session-accept with our ICE/DTLS answer in `codec`.
-    func accept(_ call: Call, offer: JingleMediaOffer, codec: JinglePayloadType, setup: MediaSetup) {
+    func accept(_ call: Call, offer: JingleMediaOffer, codec: JinglePayloadType, setup: MediaSetup, early: Bool = false) {
         guard var session = call.session else { return }
         let answer = offer.answer(
             codec: codec, credentials: setup.credentials, candidates: setup.candidates,
@@ -469,9 +469,11 @@ final class CallManager {
             let actions = try session.accept(contents: [answer])
             call.session = session
             call.state = .active
-            call.answeredAt = component.eventLoop.now
-            call.ringTimer?.cancel()
-            logger.info("call \(call.sid): accepted with \(codec.name ?? "PT \(codec.id)")")
+            if !early {
+                call.answeredAt = component.eventLoop.now
+                call.ringTimer?.cancel()
+            }
+            logger.info("call \(call.sid): accepted with \(codec.name ?? "PT \(codec.id)")\(early ? " (early media)" : "")")
             perform(actions, call: call)
         } catch {
             logger.error("call \(call.sid): cannot accept: \(error)")
