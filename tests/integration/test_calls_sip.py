@@ -466,3 +466,109 @@ def test_early_media_accepts_the_session_on_183_when_the_trunk_says_so(request, 
     samples, rate, established_before = run(body)
     assert established_before == [], established_before
     analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=AUDIO_SECONDS - 2)
+
+
+INFO_DTMF_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="info-dtmf-uac">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 1 1 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0 101
+      a=rtpmap:0 PCMU/8000
+      a=rtpmap:101 telephone-event/8000
+      a=fmtp:101 0-16
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="2500"/>
+  <send retrans="500">
+    <![CDATA[
+      INFO [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 2 INFO
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/dtmf-relay
+      Content-Length: [len]
+
+      Signal=7
+      Duration=200
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <pause milliseconds="1500"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 3 BYE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+</scenario>
+"""
+
+
+def test_sip_info_dtmf_reaches_the_client_as_rfc4733(sip_bridge, xmpp_server, tmp_path):
+    """A caller that sends DTMF by SIP INFO (application/dtmf-relay, as many PBXs do): the client
+    receives the digit as RFC 4733 events; the caller's BYE ends the session."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "info", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID], INFO_DTMF_UAC)
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            sipp.start()
+            await peer.wait_event("accepted", timeout=10)
+            ended = await peer.wait_event("terminated", timeout=15)
+            return peer.received_dtmf(), ended
+        finally:
+            await peer.close()
+    digits, ended = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    assert digits == "7", digits
+    assert ended.detail.get("reason") == "success", ended

@@ -474,6 +474,38 @@ public final class CallMedia {
         transmit(&buffer, on: leg, isRTCP: false)
     }
 
+    /// Sends one DTMF digit as RFC 4733 events on `leg` (for digits that arrived by SIP INFO): updates every
+    /// 50 ms for `duration`, then the end packet three times (RFC 4733 section 2.5.1.4). Needs the leg's
+    /// telephone-event payload type (`setTelephoneEvents`); returns false without one.
+    @discardableResult
+    public func sendDTMF(on id: LegID, event code: UInt8, duration: TimeAmount = .milliseconds(160)) -> Bool {
+        guard let event = telephoneEvents[id.rawValue], let leg = legs[id.rawValue], leg.channel != nil else { return false }
+        let start = leg.rewriter.lastTimestamp
+        let step = TimeAmount.milliseconds(50)
+        let total = max(1, Int(duration.nanoseconds / step.nanoseconds))
+        for index in 0...(total + 2) {
+            let isEnd = index >= total
+            let elapsed = min(index + 1, total)
+            let units = UInt16(clamping: Int64(event.clockRate) * Int64(elapsed) * 50 / 1000)
+            let packet = TelephoneEvent(event: code, isEnd: isEnd, volume: 10, duration: units)
+            eventLoop.assumeIsolated().scheduleTask(in: step * Int64(min(index, total))) { [weak self] in
+                guard let self, !self.closed, let leg = self.legs[id.rawValue], let channel = leg.channel,
+                    let encoded = try? packet.encoded()
+                else { return }
+                let now = SecureMediaTransport.mediaTime(self.eventLoop.now)
+                var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + encoded.count + 32)
+                buffer.writeInteger(UInt8(0x80))
+                buffer.writeInteger((index == 0 ? 0x80 : 0) | (event.payloadType & 0x7F))
+                buffer.writeInteger(leg.rewriter.nextSequence(now: now))
+                buffer.writeInteger(start)
+                buffer.writeInteger(leg.rewriter.ssrc)
+                buffer.writeBytes(encoded)
+                self.transmit(&buffer, on: leg, isRTCP: false)
+            }
+        }
+        return true
+    }
+
     /// Sends a tone on `leg` in `codec` (the `tone@` extension and diagnostics).
     public func startTone(
         on id: LegID, codec: AudioCodec, payloadType: UInt8, frequency: Double, ptime: Int = 20

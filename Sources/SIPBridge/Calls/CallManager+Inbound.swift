@@ -193,6 +193,7 @@ extension CallManager {
         if let event { map[event.payloadType] = event.payloadType }
         let identity = map
         let payloadTypes = Array(identity.keys)
+        let relayEvent = event.map { ($0.payloadType, $0.clockRate) }
         let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
         let candidates = answer.remoteCandidates
         let fingerprints = answer.fingerprints
@@ -212,6 +213,7 @@ extension CallManager {
                     now: media.eventLoop.now)
             }
             guard relayed != nil else { return }
+            media.setTelephoneEvents(jingle: relayEvent, sip: relayEvent)
             media.setPayloadTypeMap(on: .sip, identity)
             media.setPayloadTypeMap(on: .jingle, identity)
             media.setClockRate(on: .sip, clockRate)
@@ -257,8 +259,10 @@ extension CallManager {
             answerReinvite(call, request: request) { call.serverCall?.answer(reinvite: request, sdp: $0) } reject: {
                 call.serverCall?.reject(reinvite: request, status: $0)
             }
+        case .infoReceived(let body, let contentType):
+            forwardInfoDTMF(call, body: body, contentType: contentType)
         case .acknowledged, .terminated, .provisional, .earlyDialog, .answered, .reinviteAnswered, .reinviteFailed,
-            .infoReceived, .infoAnswered:
+            .infoAnswered:
             break
         }
     }

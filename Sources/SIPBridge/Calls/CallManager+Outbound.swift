@@ -120,8 +120,8 @@ extension CallManager {
             answerReinvite(call, request: request) { call.sipCall?.answer(reinvite: request, sdp: $0) } reject: {
                 call.sipCall?.reject(reinvite: request, status: $0)
             }
-        case .infoReceived(_, let contentType):
-            logger.debug("call \(sid): SIP INFO (\(contentType.map { "\($0)" } ?? "no body"))")
+        case .infoReceived(let body, let contentType):
+            forwardInfoDTMF(call, body: body, contentType: contentType)
         case .cancelled, .terminated, .earlyDialog, .acknowledged, .ackTimedOut, .reinviteAnswered, .reinviteFailed,
             .infoAnswered:
             break
@@ -202,7 +202,11 @@ extension CallManager {
         let sipMap = toSIP
         let clientMap = toClient
         let clockRate = sip.clockRate
+        let events = (
+            jingle: clientEvent.map { ($0.id, $0.clockrate ?? 8000) }, sip: sipEvent.map { ($0.payloadType, $0.clockRate) }
+        )
         setup.handle.execute { media in
+            media.setTelephoneEvents(jingle: events.jingle, sip: events.sip)
             media.setPayloadTypeMap(on: .sip, sipMap)
             media.setPayloadTypeMap(on: .jingle, clientMap)
             media.setClockRate(on: .sip, clockRate)
@@ -304,6 +308,18 @@ extension CallManager {
             sipCall.reinvite(sdp: sdp)
         } else {
             call.serverCall?.reinvite(sdp: sdp)
+        }
+    }
+
+    /// SIP INFO DTMF -> RFC 4733 events toward the client.
+    func forwardInfoDTMF(_ call: Call, body: [UInt8], contentType: SIPMediaType?) {
+        guard let dtmf = SIPInfoDTMF(body: body, contentType: contentType) else {
+            return logger.debug("call \(call.sid): SIP INFO without DTMF (\(contentType.map { "\($0)" } ?? "no body"))")
+        }
+        logger.info("call \(call.sid): DTMF event \(dtmf.event) by SIP INFO")
+        let duration = TimeAmount.milliseconds(Int64(dtmf.durationMilliseconds))
+        call.media?.execute { media in
+            media.sendDTMF(on: .jingle, event: dtmf.event, duration: duration)
         }
     }
 
