@@ -159,6 +159,7 @@ final class BridgeCore {
     func stop() -> EventLoopFuture<Void> {
         calls.terminateAll(reason: JingleReason(.gone, text: "the bridge is shutting down"))
         for stanza in presence.unavailableAll() { component.send(stanza) }
+        calls.sip?.stopRegistrations()
         // Half a second for the BYEs and CANCELs to go out (and be retransmitted once) before the socket closes.
         let loop = component.eventLoop
         let sip = calls.sip
@@ -263,6 +264,7 @@ final class BridgeCore {
                     "calls-failed", type: "text-multi", label: "Failed calls by reason",
                     values: calls.counters.failed.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }),
                 .init("media-ports", label: "Media ports in use", value: String(calls.ports.allocatedCount)),
+                .init("trunks", type: "text-multi", label: "Trunks", values: calls.sip?.trunkStatus ?? []),
                 .init("media-libraries", label: "Media libraries", value: MediaLibrariesSummary.text),
             ])
     }

@@ -572,3 +572,33 @@ def test_sip_info_dtmf_reaches_the_client_as_rfc4733(sip_bridge, xmpp_server, tm
     assert sipp.wait(10) == 0, sipp.log()
     assert digits == "7", digits
     assert ended.detail.get("reason") == "success", ended
+
+
+def test_trunk_registration_with_digest_shows_in_status_and_unregisters_on_stop(request, xmpp_server, tmp_path):
+    """register="true": the bridge registers with the trunk's registrar (sipp, challenging with digest
+    and qop=auth), the status command shows the trunk registered, and a stop removes the binding."""
+    from test_baresip_peer import Sipp, _registrar
+    sipp = Sipp(tmp_path / "sipp", "registrar", [], _registrar("s3cret"))
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    bridge = make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
+                             trunk_extra='username="alice" password="s3cret" register="true" expires="60"')
+
+    async def status():
+        async with Session(xmpp_server) as session:
+            admin = await session.login("admin", resource="status")
+            for _ in range(50):
+                response = await admin.execute_command("sip.localhost", "status")
+                form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
+                trunks = parse_form(form).get("trunks", [])
+                if trunks and "registered (60 s)" in trunks[0]:
+                    return trunks
+                await asyncio.sleep(0.1)
+            return trunks
+    trunks = run(status)
+    assert len(trunks) == 1 and trunks[0].startswith("phone") and "registered (60 s)" in trunks[0], trunks
+    bridge.stop()
+    assert sipp.wait(10) == 0, sipp.log()
+    log = sipp.messages.read_text(errors="replace")
+    assert 'Authorization: Digest username="alice"' in log
+    assert "Expires: 0" in log or "expires=0" in log, log[-3000:]

@@ -49,12 +49,75 @@ final class SIPGateway {
         userAgent.start().assumeIsolated().map { [logger, userAgent] in
             self.isRunning = true
             logger.info("SIP listening on \(userAgent.endpoint.localAddress.map { "\($0)" } ?? "?") (udp)")
+            self.startRegistrations()
         }.nonisolated()
     }
 
     func stop() -> EventLoopFuture<Void> {
         isRunning = false
         return userAgent.stop()
+    }
+
+    // MARK: Registration
+
+    /// Registrations by trunk name (trunks with `register="true"`).
+    private(set) var registrations: [(trunk: String, client: SIPRegistrationClient)] = []
+    /// Trunks whose registration could not even start, with the reason.
+    private(set) var registrationProblems: [String: String] = [:]
+
+    /// Starts a registration for every trunk with `register="true"` (RFC 3261 section 10), refreshed
+    /// before expiry, retried with backoff, with CRLF keepalives toward the registrar for NAT bindings.
+    func startRegistrations() {
+        guard let local = userAgent.endpoint.localAddress, let localPort = local.port,
+            let localHost = local.ipAddress.flatMap({ try? SIPHost(parsing: $0) })
+        else { return }
+        for trunk in settings.trunks where trunk.register {
+            guard let username = trunk.username, let password = trunk.password,
+                let host = try? SIPHost(parsing: trunk.uri.host)
+            else {
+                registrationProblems[trunk.name] = "register=\"true\" needs username, password and a valid uri"
+                logger.error("trunk \(trunk.name): \(registrationProblems[trunk.name]!)")
+                continue
+            }
+            let external = (trunk.externalAddress ?? settings.externalAddress).flatMap { try? SIPHost(parsing: $0) }
+            let configuration = SIPRegistrationConfiguration(
+                addressOfRecord: SIPURI(user: username, host: host, port: trunk.uri.port.map(UInt16.init)),
+                localAddress: .init(host: localHost, port: UInt16(localPort)),
+                externalAddress: external.map { .init(host: $0) }, username: username, password: password,
+                realm: trunk.realm, expires: UInt32(trunk.expires.components.seconds),
+                keepaliveInterval: TimeAmount(settings.keepaliveInterval), userAgent: settings.userAgent)
+            let logger = self.logger
+            destination(for: trunk).assumeIsolated().whenComplete { [weak self] result in
+                guard let self else { return }
+                switch result {
+                case .success(let registrar):
+                    let client = self.userAgent.addRegistration(configuration, registrar: registrar) { status in
+                        logger.info("trunk \(trunk.name): registration \(status)")
+                    }
+                    self.registrations.append((trunk.name, client))
+                    client.start()
+                case .failure(let error):
+                    self.registrationProblems[trunk.name] = "\(error)"
+                    logger.error("trunk \(trunk.name): cannot register: \(error)")
+                }
+            }
+        }
+    }
+
+    /// Unregisters every trunk (Expires: 0); the socket must stay open a moment for the answers.
+    func stopRegistrations() {
+        for registration in registrations { registration.client.stop() }
+    }
+
+    /// One line per trunk for the status command.
+    var trunkStatus: [String] {
+        settings.trunks.map { trunk in
+            if let registration = registrations.first(where: { $0.trunk == trunk.name }) {
+                return "\(trunk.name) (\(trunk.uri)): \(registration.client.status)"
+            }
+            if let problem = registrationProblems[trunk.name] { return "\(trunk.name) (\(trunk.uri)): \(problem)" }
+            return "\(trunk.name) (\(trunk.uri)): \(trunk.register ? "registering" : "no registration")"
+        }
     }
 
     /// Where requests for `trunk` go: its URI's host and port, resolved per RFC 3263 when it is a name.
