@@ -602,3 +602,32 @@ def test_trunk_registration_with_digest_shows_in_status_and_unregisters_on_stop(
     log = sipp.messages.read_text(errors="replace")
     assert 'Authorization: Digest username="alice"' in log
     assert "Expires: 0" in log or "expires=0" in log, log[-3000:]
+
+
+def test_client_that_goes_offline_is_hung_up_after_the_grace_period(request, xmpp_server, phone, tmp_path):
+    """The device in a call goes unavailable and does not come back: after `offline-grace` the bridge
+    ends the call and the phone gets BYE (the client had sent presence to the contact, as a roster
+    subscription does)."""
+    bridge = make_sip_bridge(request, xmpp_server, phone, tmp_path / "bridge", extra='<limits offline-grace="2"/>')
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        closed_peer = False
+        try:
+            peer.send_presence(pto=f"{NUMBER}@sip.localhost")
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            await peer.wait_event("connected", timeout=15)
+            await asyncio.sleep(1.0)
+            # The connection drops without a goodbye (no session-terminate): the server then sends
+            # unavailable presence on the device's behalf.
+            peer.abort()
+            started = loop.time()
+            closed = await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=15))
+            return closed, loop.time() - started
+        finally:
+            if not closed_peer:
+                await peer.close()
+    closed, waited = run(body)
+    assert 1.5 <= waited <= 10, waited
+    assert "did not come back" in bridge.log_tail(200)

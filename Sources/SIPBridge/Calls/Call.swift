@@ -60,6 +60,8 @@ final class Call {
     /// Our JMI propose to the user's devices (inbound).
     var outgoingProposal: JingleOutgoingProposal?
     var ringTimer: Scheduled<Void>?
+    /// Armed while the client's device is unavailable (`offline-grace`).
+    var offlineTimer: Scheduled<Void>?
     var offer: JingleMediaOffer?
     var setup: CallManager.MediaSetup?
     var sipCodec: String?

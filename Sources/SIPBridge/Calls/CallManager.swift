@@ -68,6 +68,7 @@ final class CallManager {
             self?.handleJingle(iq, responder: responder)
         }
         router.onMessage { [weak self] message in self?.handleMessage(message) }
+        router.onPresence { [weak self] presence in self?.handlePresence(presence) }
     }
 
     var activeCount: Int { calls.count }
@@ -191,6 +192,31 @@ final class CallManager {
         call.proposal = incoming
         call.state = .proceeding
         sendAll(actions)
+    }
+
+    /// The device in a call went unavailable: it may come back (XEP-0198 resumption, a network change),
+    /// so the call waits `offline-grace` before hanging up; presence from it again cancels that.
+    private func handlePresence(_ presence: XMLElement) {
+        guard let from = presence.from, !from.isBare else { return }
+        let unavailable = presence.type == "unavailable"
+        guard unavailable || presence.type == nil else { return }
+        for call in calls.values where call.caller == from && call.session != nil {
+            if unavailable {
+                guard call.offlineTimer == nil else { continue }
+                logger.info("call \(call.sid): \(from) went unavailable; waiting \(limits.offlineGrace)")
+                let sid = call.sid
+                call.offlineTimer = component.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.offlineGrace)) {
+                    [weak self] in
+                    guard let self, let call = self.calls[sid] else { return }
+                    self.logger.info("call \(sid): \(from) did not come back")
+                    self.terminate(call, reason: JingleReason(.gone, text: "the device went offline"))
+                }
+            } else if let timer = call.offlineTimer {
+                timer.cancel()
+                call.offlineTimer = nil
+                logger.info("call \(call.sid): \(from) is back")
+            }
+        }
     }
 
     /// A JMI message of ours bounced: the device is gone.
@@ -541,6 +567,7 @@ final class CallManager {
             counters.failed[reason.condition.name, default: 0] += 1
         }
         calls[call.sid] = nil
+        call.offlineTimer?.cancel()
         endSIP(call, reason: reason)
         endInboundSIP(call, reason: reason)
         recent.append(call)

@@ -11,6 +11,9 @@ public struct CallLimits: Sendable, Equatable {
     /// `rtp-timeout`: how long an established call may receive no media
     /// before it is hung up. Default 60 s.
     public var rtpTimeout: Duration = .seconds(60)
+    /// `offline-grace`: how long a call waits for the client's device to come back after it went
+    /// unavailable (XEP-0198 resumption, a network change) before it is hung up. Default 30 s.
+    public var offlineGrace: Duration = .seconds(30)
 
     /// Creates limits with every value at its documented default.
     public init() {}

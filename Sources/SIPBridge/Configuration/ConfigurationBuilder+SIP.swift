@@ -247,6 +247,7 @@ extension ConfigurationBuilder {
         if let value = integer(element, "calls-per-minute") { limits.callsPerMinute = value }
         if let value = seconds(element, "ring-timeout") { limits.ringTimeout = value }
         if let value = seconds(element, "rtp-timeout") { limits.rtpTimeout = value }
+        if let value = seconds(element, "offline-grace") { limits.offlineGrace = value }
         requireOrder(element, lower: ("calls-per-user", limits.callsPerUser), upper: ("calls", limits.calls), format: { "\($0)" })
         return limits
     }

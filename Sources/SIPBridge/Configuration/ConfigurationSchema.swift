@@ -404,6 +404,7 @@ public enum ConfigurationSchema {
       </optional>
       <optional><attribute name="ring-timeout"><ref name="seconds"/></attribute></optional>
       <optional><attribute name="rtp-timeout"><ref name="seconds"/></attribute></optional>
+      <optional><attribute name="offline-grace"><ref name="seconds"/></attribute></optional>
     </element>
   </define>
 
