@@ -98,6 +98,10 @@ let package = Package(
         // Benchmarks: `swift run -c release srtp-bench` (see README, Performance).
         .executableTarget(
             name: "srtp-bench", dependencies: ["Media"], path: "Benchmarks/srtp-bench", swiftSettings: strict),
+        // `swift run -c release sip-bench`: SIP messages and non-INVITE transactions per second on one core.
+        .executableTarget(
+            name: "sip-bench", dependencies: ["SIP", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/sip-bench", swiftSettings: strict),
         // `swift run -c release codec-bench`: transcoding cost per call against a C libopus + G.711 loop.
         .target(name: "CCodecBaseline", dependencies: ["COpus"], path: "Benchmarks/codec-bench/Baseline"),
         .executableTarget(
