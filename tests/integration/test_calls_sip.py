@@ -631,3 +631,89 @@ def test_client_that_goes_offline_is_hung_up_after_the_grace_period(request, xmp
     closed, waited = run(body)
     assert 1.5 <= waited <= 10, waited
     assert "did not come back" in bridge.log_tail(200)
+
+
+INFO_DTMF_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="info-dtmf-uas">
+  <recv request="INVITE"/>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 2 2 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [local_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="INFO">
+    <action>
+      <ereg regexp="Signal=5" search_in="body" check_it="true" assign_to="signal"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="signal"/>
+</scenario>
+"""
+
+
+def test_client_dtmf_goes_as_sip_info_to_a_dtmf_info_trunk(request, xmpp_server, tmp_path):
+    """A trunk with dtmf="info": the client's RFC 4733 digit leaves as SIP INFO (application/dtmf-relay,
+    checked by sipp), not as RTP events."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "info-uas", [], INFO_DTMF_UAS)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge", trunk_extra='dtmf="info"')
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(0.5)
+            await peer.send_dtmf("5")
+            await asyncio.sleep(1.0)
+            await peer.hang_up()
+        finally:
+            await peer.close()
+    run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    assert "Content-Type: application/dtmf-relay" in sipp.messages.read_text(errors="replace")

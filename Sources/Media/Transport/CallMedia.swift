@@ -138,6 +138,11 @@ public final class CallMedia {
     private var forwardedEvent: [(source: UInt32, target: UInt32)?] = [nil, nil]
     /// DTMF digits seen, for the bridge (RFC 4733 event codes 0-15), reported once per event.
     public var onDTMF: ((LegID, UInt8) -> Void)?
+    /// Legs whose RFC 4733 events go only to `onDTMF` (the bridge signals them, e.g. as SIP INFO) and
+    /// are not sent on to the other leg.
+    public var eventsToSignalling: Set<LegID> = []
+    /// By source leg: the timestamp of the last event reported to signalling.
+    private var signalledEvent: [UInt32?] = [nil, nil]
     private var ticker: Scheduled<Void>?
     private var payloadScratch = [UInt8](repeating: 0, count: 1500)
     private var timer: Scheduled<Void>?
@@ -332,6 +337,20 @@ public final class CallMedia {
                     onRTP(leg.id, view)
                 }
             }
+        }
+        if eventsToSignalling.contains(leg.id), let event = telephoneEvents[leg.id.rawValue] {
+            let taken = buffer.withUnsafeReadableBytes { bytes -> Bool in
+                let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
+                guard let view = try? RTPPacketView(packet), view.payloadType == event.payloadType else { return false }
+                if signalledEvent[leg.id.rawValue] != view.timestamp,
+                    let decoded = try? TelephoneEvent(payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]))
+                {
+                    signalledEvent[leg.id.rawValue] = view.timestamp
+                    onDTMF?(leg.id, decoded.event)
+                }
+                return true
+            }
+            if taken { return }
         }
         let target: Leg?
         switch mode {

@@ -165,6 +165,7 @@ extension CallManager {
                     now: media.eventLoop.now)
             }
         }
+        if case .sip(let decision) = call.farEnd { signalDTMFByInfo(call, decision: decision) }
         // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
         if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
             relay(call, setup: setup, client: same, clientEvent: offer.telephoneEvent, sip: sipCodec, sipEvent: remote.telephoneEvent)
@@ -309,6 +310,29 @@ extension CallManager {
         } else {
             call.serverCall?.reinvite(sdp: sdp)
         }
+    }
+
+    /// For trunks with `dtmf="info"`: the client's RFC 4733 digits leave as SIP INFO
+    /// (`application/dtmf-relay`) instead of RTP events.
+    func signalDTMFByInfo(_ call: Call, decision: OutboundRouting.Decision) {
+        guard decision.trunk.dtmf == .info, let handle = call.media else { return }
+        let sid = call.sid
+        let componentLoop = component.eventLoop
+        let managerBox = NIOLoopBound(self, eventLoop: componentLoop)
+        handle.execute { media in
+            media.eventsToSignalling = [.jingle]
+            media.onDTMF = { _, event in
+                componentLoop.execute { managerBox.value.sendInfoDTMF(sid: sid, event: event) }
+            }
+        }
+    }
+
+    func sendInfoDTMF(sid: String, event: UInt8) {
+        guard let call = calls[sid], let sipCall = call.sipCall, event < 16 else { return }
+        let signal = Array("0123456789*#ABCD")[Int(event)]
+        logger.info("call \(sid): DTMF \(signal) to SIP by INFO")
+        let contentType = try? SIPMediaType(parsing: "application/dtmf-relay")
+        sipCall.sendInfo(body: Array("Signal=\(signal)\r\nDuration=160\r\n".utf8), contentType: contentType)
     }
 
     /// SIP INFO DTMF -> RFC 4733 events toward the client.
