@@ -189,17 +189,12 @@ extension CallManager {
             : remote.telephoneEvent
         let sipCodecs = [sipCodec] + (event.map { [$0] } ?? [])
         call.sipCodecDescription = sipCodecs
-        var map: [UInt8: UInt8] = [sipCodec.payloadType: sipCodec.payloadType]
-        if let event { map[event.payloadType] = event.payloadType }
-        let identity = map
-        let payloadTypes = Array(identity.keys)
-        let relayEvent = event.map { ($0.payloadType, $0.clockRate) }
+        let payloadTypes = sipCodecs.map(\.payloadType)
         let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
         let candidates = answer.remoteCandidates
         let fingerprints = answer.fingerprints
         // RFC 5763 section 5: the answerer's `active` makes it the DTLS client, so we serve.
         let role: DTLSRole = answer.transport.fingerprints.first?.setup == .passive ? .client : .server
-        let clockRate = sipCodec.clockRate
         setup.handle.execute { media in
             media.withSecureTransport(.jingle) { secure in
                 secure.setRemoteCredentials(credentials)
@@ -207,27 +202,18 @@ extension CallManager {
                 secure.setRemoteFingerprints(fingerprints, now: media.eventLoop.now)
                 secure.setDTLSRole(role, now: media.eventLoop.now)
             }
-            if case .plain(let plain) = media.transport(.sip) {
-                plain.configure(
-                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
-                    now: media.eventLoop.now)
-            }
-            guard relayed != nil else { return }
-            media.setTelephoneEvents(jingle: relayEvent, sip: relayEvent)
-            media.setPayloadTypeMap(on: .sip, identity)
-            media.setPayloadTypeMap(on: .jingle, identity)
-            media.setClockRate(on: .sip, clockRate)
-            media.setClockRate(on: .jingle, clockRate)
-            media.setMode(.relay)
+            media.configureSIPLeg(remote, payloadTypes: payloadTypes)
         }
-        if relayed == nil, let clientAudio = AudioCodec(chosen), let sipAudio = AudioCodec(sipCodec) {
-            let sipEvent = remote.telephoneEvent
+        if relayed != nil {
+            // Our offer reused the caller's payload types, so the relay maps each to itself.
+            relay(
+                call, setup: setup, client: chosen, clientEvent: event == nil ? nil : answer.telephoneEvent,
+                sip: sipCodec, sipEvent: event)
+        } else if let clientAudio = AudioCodec(chosen), let sipAudio = AudioCodec(sipCodec) {
             let clientEvent = answer.telephoneEvent.flatMap { $0.clockrate ?? 8000 == chosen.clockrate ?? 8000 ? $0 : nil }
-            guard
-                transcode(
-                    call, setup: setup, client: (clientAudio, chosen.id), sip: (sipAudio, sipCodec.payloadType),
-                    clientEvent: clientEvent, sipEvent: sipEvent)
-            else { return }
+            transcode(
+                call, setup: setup, client: (clientAudio, chosen.id), sip: (sipAudio, sipCodec.payloadType),
+                clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         }
         let sdp = SIPLegSDP.make(
             address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1)

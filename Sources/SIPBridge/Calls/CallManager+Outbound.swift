@@ -141,12 +141,7 @@ extension CallManager {
         }
         if call.earlyAccepted {
             let payloadTypes = (call.sipCodecDescription ?? []).map(\.payloadType)
-            setup.handle.execute { media in
-                guard case .plain(let plain) = media.transport(.sip), plain.rtpDestination != remote.rtp else { return }
-                plain.configure(
-                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
-                    now: media.eventLoop.now)
-            }
+            setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: true) }
             return
         }
         call.earlyAccepted = early
@@ -158,13 +153,7 @@ extension CallManager {
         call.sipCodec = sipCodec.name
         call.sipCodecDescription = [sipCodec] + (remote.telephoneEvent.map { [$0] } ?? [])
         let payloadTypes = [sipCodec.payloadType] + (remote.telephoneEvent.map { [$0.payloadType] } ?? [])
-        setup.handle.execute { media in
-            if case .plain(let plain) = media.transport(.sip) {
-                plain.configure(
-                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
-                    now: media.eventLoop.now)
-            }
-        }
+        setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes) }
         if case .sip(let decision) = call.farEnd { signalDTMFByInfo(call, decision: decision) }
         // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
         if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
@@ -179,11 +168,9 @@ extension CallManager {
                 call, reason: JingleReason(.incompatibleParameters, text: "cannot transcode \(sipCodec.name) for the client"))
         }
         let clientEvent = offer.telephoneEvent.flatMap { $0.clockrate ?? 8000 == clientCodec.clockrate ?? 8000 ? $0 : nil }
-        guard
-            transcode(
-                call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType),
-                clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
-        else { return }
+        transcode(
+            call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType),
+            clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
         accept(call, offer: offer, codec: clientCodec, setup: setup, early: early)
     }
@@ -216,11 +203,12 @@ extension CallManager {
         }
     }
 
-    /// Starts transcoding between the legs; false (and the call terminated) when the codecs cannot be set up.
+    /// Starts transcoding between the legs; if the codecs cannot be set up the call is terminated (from the
+    /// media loop, so after this returns).
     func transcode(
         _ call: Call, setup: MediaSetup, client: (AudioCodec, UInt8), sip: (AudioCodec, UInt8),
         clientEvent: JinglePayloadType?, sipEvent: SIPLegSDP.Codec?
-    ) -> Bool {
+    ) {
         let events = (
             jingle: clientEvent.map { ($0.id, $0.clockrate ?? 8000) }, sip: sipEvent.map { ($0.payloadType, $0.clockRate) }
         )
@@ -244,7 +232,6 @@ extension CallManager {
                 }
             }
         }
-        return true
     }
 
     /// A re-INVITE or UPDATE from the SIP side: the answer mirrors its direction (RFC 3264 section 6.1:
@@ -262,12 +249,7 @@ extension CallManager {
             }
             direction = remote.direction
             let payloadTypes = codecs.map(\.payloadType)
-            handle.execute { media in
-                guard case .plain(let plain) = media.transport(.sip), plain.rtpDestination != remote.rtp else { return }
-                plain.configure(
-                    remote: remote.rtp, rtcp: remote.rtcp, rtcpMux: remote.rtcpMux, payloadTypes: payloadTypes,
-                    now: media.eventLoop.now)
-            }
+            handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: true) }
         }
         let mirrored: MediaDirection
         switch direction {
