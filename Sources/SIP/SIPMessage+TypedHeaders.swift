@@ -115,6 +115,12 @@ extension SIPMessage {
         get throws { try tokenList(.supported, "Supported") }
     }
 
+    /// True when Supported or Require lists this option tag (a malformed list counts as no).
+    public func supportsOption(_ tag: String) -> Bool {
+        let tags = ((try? supported) ?? []) + ((try? require) ?? [])
+        return tags.contains { SIPGrammar.equalsIgnoringCase($0, tag) }
+    }
+
     /// Proxy-Require option tags (RFC 3261 20.29).
     public var proxyRequire: [String] {
         get throws { try tokenList(.proxyRequire, "Proxy-Require") }

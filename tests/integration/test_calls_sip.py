@@ -717,3 +717,119 @@ def test_client_dtmf_goes_as_sip_info_to_a_dtmf_info_trunk(request, xmpp_server,
     run(body)
     assert sipp.wait(10) == 0, sipp.log()
     assert "Content-Type: application/dtmf-relay" in sipp.messages.read_text(errors="replace")
+
+
+# Each refresh UPDATE of the bridge, checked and answered 200 with the same timer.
+_TIMER_REFRESH = """  <recv request="UPDATE" timeout="5000">
+    <action>
+      <ereg regexp="6;refresher=uac" search_in="hdr" header="Session-Expires:" check_it="true" assign_to="r{n}"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Require: timer
+      Session-Expires: 6;refresher=uac
+      Content-Length: 0
+
+    ]]>
+  </send>
+"""
+
+TIMER_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="session-timer-uas">
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="timer" search_in="hdr" header="Supported:" check_it="true" assign_to="timer"/>
+      <ereg regexp="[0-9]+" search_in="hdr" header="Session-Expires:" check_it="true" assign_to="asked"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 180 Ringing
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE
+      Supported: timer
+      Require: timer
+      Session-Expires: 6;refresher=uac
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 2 2 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+""" + "".join(_TIMER_REFRESH.format(n=n) for n in (1, 2)) + """  <recv request="BYE" timeout="10000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="timer,asked,r1,r2"/>
+</scenario>
+"""
+
+
+def test_session_timer_refreshes_keep_the_call_and_its_audio(request, xmpp_server, tmp_path):
+    """RFC 4028 with a trunk that makes the bridge refresh (Session-Expires: 6;refresher=uac): the bridge
+    sends a refresh UPDATE every 3 s, the call and its audio go on across them (sipp echoes the RTP, so
+    the client hears its own 440 Hz after transcoding Opus -> PCMU -> Opus), and the hang-up is a BYE."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "timer", ["-rtp_echo"], TIMER_UAS)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge")
+    seconds = 8.0
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(seconds)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            return samples, rate
+        finally:
+            await peer.close()
+    samples, rate = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=seconds - 2)

@@ -38,6 +38,9 @@ public struct SIPInviteClientSession {
         var cancel = CancelState.none
         var earlyDialogs: [String: SIPDialog] = [:]
         var authAttempts = 0
+        var intervalRetries = 0
+        /// The last RSeq PRACKed in each early dialog (by To tag), RFC 3262 4.
+        var rseqs: [String: UInt32] = [:]
     }
 
     private enum Phase {
@@ -114,6 +117,11 @@ public struct SIPInviteClientSession {
         headers.add(.contact, configuration.contactHeader)
         var invite = SIPMessage(method: .invite, uri: parameters.requestURI, headers: headers)
         configuration.addCapabilities(to: &invite)
+        if let interval = configuration.sessionInterval {
+            // RFC 4028 7.1: the interval we want; the UAS picks the refresher.
+            invite.headers.add(.sessionExpires, String(interval))
+            invite.headers.add(.minSE, String(configuration.minimumSessionInterval))
+        }
         invite.headers.fields += parameters.extraHeaders.fields
         invite.setBody(parameters.sdp, contentType: .sdp)
         SIPSessionConfiguration.moveContentLengthLast(&invite)
@@ -322,11 +330,27 @@ public struct SIPInviteClientSession {
             inviting.cancel = .sent(giveUpAt: now + configuration.timers.transactionTimeout)
             actions.append(.sendRequest(makeCancel(), to: peer))
         }
-        if status > 100, let tag = ((try? response.to) ?? nil)?.tag, inviting.earlyDialogs[tag] == nil,
+        let tag = ((try? response.to) ?? nil)?.tag
+        let rseq = reliableSequence(of: response, status: status)
+        if let rseq, let tag, let last = inviting.rseqs[tag], rseq != last &+ 1 {
+            // RFC 3262 4: a retransmission (already PRACKed) or out of order: nothing to do.
+            phase = .inviting(inviting)
+            return actions
+        }
+        if status > 100, let tag, inviting.earlyDialogs[tag] == nil,
             let dialog = try? SIPDialog(uacRequest: invite, response: response)
         {
             inviting.earlyDialogs[tag] = dialog
             actions.append(.event(.earlyDialog(dialog.id)))
+        }
+        if let rseq, let tag, var dialog = inviting.earlyDialogs[tag] {
+            // RFC 3262 4 / 7.2: PRACK in the early dialog, RAck naming the response.
+            var prack = dialog.makeRequest(.prack, via: configuration.makeVia())
+            prack.headers.add(.rack, SIPRAck(responseNumber: rseq, cseqNumber: inviteSequence, method: .invite).description)
+            SIPSessionConfiguration.moveContentLengthLast(&prack)
+            inviting.earlyDialogs[tag] = dialog
+            inviting.rseqs[tag] = rseq
+            actions.append(.sendRequest(prack, to: configuration.destination(in: dialog, peer: peer)))
         }
         if status > 100 {
             let body = response.body.isEmpty ? nil : response.body
@@ -367,6 +391,7 @@ public struct SIPInviteClientSession {
         }
         var usage = SIPInviteDialogUsage(
             dialog: dialog, configuration: configuration, peer: peer, ownsCallID: true, credentials: credentials)
+        usage.established(invite: invite, response: response, localSDP: invite.body, weAreUAC: true, now: now)
         var actions: [SIPSessionAction] = [.sendRequest(ack, to: destination)]
         if inviting.cancel != .none {
             // The 2xx crossed our CANCEL (9.1): the call exists, so end it with BYE at once.
@@ -385,20 +410,24 @@ public struct SIPInviteClientSession {
             let auth = credentials.authorization(for: invite, challenge: response),
             inviting.authAttempts == 0 || (auth.stale && inviting.authAttempts < 3)
         {
-            // 22.2/22.3: the same INVITE with credentials, a new CSeq and branch, same Call-ID and tag.
+            // 22.2/22.3: the same INVITE with credentials.
             var retry = invite
-            retry.headers.set(.via, configuration.makeVia().description)
-            retry.headers.set(.cseq, SIPCSeq(sequence: inviteSequence &+ 1, method: .invite).description)
             retry.headers.remove(.authorization)
             retry.headers.remove(.proxyAuthorization)
             retry.headers.add(auth.name, auth.value)
-            SIPSessionConfiguration.moveContentLengthLast(&retry)
-            invite = retry
             inviting.authAttempts += 1
-            inviting.hadProvisional = false
-            inviting.earlyDialogs = [:]
-            phase = .inviting(inviting)
-            return [.sendRequest(retry, to: peer)]
+            return resend(retry, inviting: inviting)
+        }
+        if status == 422, inviting.cancel == .none, inviting.intervalRetries < 2,
+            let minimum = (try? response.minSE) ?? nil,
+            let asked = ((try? invite.sessionExpires) ?? nil)?.interval, minimum > asked
+        {
+            // RFC 4028 7.3: ask again with the peer's minimum.
+            var retry = invite
+            retry.headers.set(.sessionExpires, String(minimum))
+            retry.headers.set(.minSE, String(minimum))
+            inviting.intervalRetries += 1
+            return resend(retry, inviting: inviting)
         }
         let event: SIPSessionEvent =
             inviting.cancel != .none
@@ -407,6 +436,30 @@ public struct SIPInviteClientSession {
     }
 
     // MARK: - Helpers
+
+    /// The RSeq of a reliable provisional response (RFC 3262 4: `Require: 100rel` and RSeq),
+    /// when we do 100rel.
+    private func reliableSequence(of response: SIPMessage, status: Int) -> UInt32? {
+        guard configuration.reliableProvisionals, status > 100,
+            ((try? response.require) ?? []).contains(where: { SIPGrammar.equalsIgnoringCase($0, "100rel") })
+        else { return nil }
+        return (try? response.rseq) ?? nil
+    }
+
+    /// Sends the INVITE again after a 401/407 or 422: a new CSeq and branch, same Call-ID and
+    /// From tag (RFC 3261 22.2, RFC 4028 7.3).
+    private mutating func resend(_ request: SIPMessage, inviting: Inviting) -> [SIPSessionAction] {
+        var retry = request
+        var inviting = inviting
+        retry.headers.set(.via, configuration.makeVia().description)
+        retry.headers.set(.cseq, SIPCSeq(sequence: inviteSequence &+ 1, method: .invite).description)
+        SIPSessionConfiguration.moveContentLengthLast(&retry)
+        invite = retry
+        inviting.hadProvisional = false
+        inviting.earlyDialogs = [:]
+        phase = .inviting(inviting)
+        return [.sendRequest(retry, to: peer)]
+    }
 
     private mutating func finish(now: NIODeadline, _ event: SIPSessionEvent) -> [SIPSessionAction] {
         phase = .ended(lingerUntil: now + configuration.timers.transactionTimeout)

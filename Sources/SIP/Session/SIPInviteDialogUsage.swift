@@ -17,6 +17,8 @@ struct SIPInviteDialogUsage {
     struct Outgoing {
         enum Kind: Hashable {
             case reinvite(sdp: [UInt8])
+            /// A session refresh of RFC 4028: UPDATE without a body, or re-INVITE with our last SDP.
+            case refresh(sdp: [UInt8]?)
             case bye
             case info
         }
@@ -50,6 +52,15 @@ struct SIPInviteDialogUsage {
     private var acks: [UInt32: SIPMessage] = [:]
     /// 15: the callee may not send BYE before the ACK of its 2xx (or the ACK timeout).
     private var hangUpWhenAcknowledged = false
+    /// The RFC 4028 session timer, when one was negotiated.
+    var sessionTimer: SIPSessionTimer?
+    /// Our last SDP (offer or answer): the body of a re-INVITE that only refreshes the session.
+    var localSDP: [UInt8]?
+    /// True when the peer's Allow lists UPDATE: refreshes then go without SDP (RFC 4028 7.4).
+    var peerAllowsUpdate = false
+    /// The last RSeq of our reliable provisional responses: a PRACK that crossed our 2xx is
+    /// still answered 200 (RFC 3262 3).
+    var lastReliableSequence: UInt32?
 
     init(
         dialog: SIPDialog, configuration: SIPSessionConfiguration, peer: SocketAddress, ownsCallID: Bool,
@@ -60,6 +71,23 @@ struct SIPInviteDialogUsage {
         self.peer = peer
         self.ownsCallID = ownsCallID
         self.credentials = credentials
+    }
+
+    /// Starts the session timer and remembers our SDP once the INVITE is answered: `request` is
+    /// the INVITE, `response` our or the peer's 2xx.
+    mutating func established(
+        invite request: SIPMessage, response: SIPMessage, localSDP: [UInt8], weAreUAC: Bool, now: NIODeadline
+    ) {
+        self.localSDP = localSDP.isEmpty ? nil : localSDP
+        let peerMessage = weAreUAC ? response : request
+        peerAllowsUpdate = ((try? peerMessage.allow) ?? []).contains(.update)
+        sessionTimer =
+            weAreUAC
+            ? SIPSessionTimer.fromResponse(
+                response, current: nil, requested: configuration.sessionInterval, now: now)
+            : SIPSessionTimer.forRequest(
+                request, current: nil, preferred: configuration.sessionInterval,
+                minimum: configuration.minimumSessionInterval, now: now)
     }
 
     var isEnded: Bool {
@@ -74,7 +102,9 @@ struct SIPInviteDialogUsage {
 
     var nextDeadline: NIODeadline? {
         if case .ended(let until) = phase { return until }
-        return [unacknowledged?.retransmitAt, unacknowledged?.giveUpAt, reinviteRetry?.at].compactMap { $0 }.min()
+        let refresh = phase == .active ? sessionTimer?.deadline : nil
+        return [unacknowledged?.retransmitAt, unacknowledged?.giveUpAt, reinviteRetry?.at, refresh].compactMap { $0 }
+            .min()
     }
 
     /// True when a new offer of ours may go out now: confirmed, no offer/answer exchange in
@@ -84,7 +114,13 @@ struct SIPInviteDialogUsage {
     }
 
     private var hasOutgoingOffer: Bool {
-        outgoing.values.contains { if case .reinvite = $0.kind { true } else { false } }
+        outgoing.values.contains {
+            switch $0.kind {
+            case .reinvite: true
+            case .refresh(let sdp): sdp != nil
+            case .bye, .info: false
+            }
+        }
     }
 
     private var destination: SocketAddress { configuration.destination(in: dialog, peer: peer) }
@@ -107,7 +143,7 @@ struct SIPInviteDialogUsage {
         case .bye:
             return receiveBye(request, now: now)
         case .invite, .update:
-            return receiveOffer(request)
+            return receiveOffer(request, now: now)
         case .info:
             let contentType = (try? request.contentType) ?? nil
             return [
@@ -117,8 +153,10 @@ struct SIPInviteDialogUsage {
         case .options:
             return [configuration.optionsResponse(to: request)]
         case .prack:
-            // RFC 3262 is not implemented: no reliable provisional response can match.
-            return [configuration.respond(to: request, status: 481)]
+            // RFC 3262 3: only a PRACK for one of our reliable provisional responses matches.
+            guard let last = lastReliableSequence, let rack = (try? request.rack) ?? nil, rack.responseNumber <= last
+            else { return [configuration.respond(to: request, status: 481)] }
+            return [configuration.respond(to: request, status: 200)]
         case .refer, .subscribe, .notify, .message, .publish, .register:
             return [configuration.respond(to: request, status: 405)]
         default:
@@ -136,7 +174,7 @@ struct SIPInviteDialogUsage {
         return actions + end(now: now)
     }
 
-    private mutating func receiveOffer(_ request: SIPMessage) -> [SIPSessionAction] {
+    private mutating func receiveOffer(_ request: SIPMessage, now: NIODeadline) -> [SIPSessionAction] {
         guard phase == .active else { return [configuration.respond(to: request, status: 481)] }
         if hasOutgoingOffer {
             // 14.2 and RFC 3311 5.2: an offer while ours is outstanding is glare.
@@ -146,8 +184,19 @@ struct SIPInviteDialogUsage {
             // 14.2: a second INVITE before the final response to the first gets 500 + Retry-After.
             return [configuration.respond(to: request, status: 500, retryAfter: true)]
         }
+        if let tooSmall = SIPSessionTimer.tooSmall(request, minimum: configuration.minimumSessionInterval) {
+            return [.sendResponse(tooSmall, request: request)]
+        }
         // 12.2.2 and RFC 3311 5.2: re-INVITE and UPDATE are target refresh requests.
         dialog.refreshRemoteTarget(from: request)
+        if request.method == .update && request.body.isEmpty {
+            // An UPDATE without an offer only refreshes the session (RFC 4028 7.4): 200 here.
+            var response = SIPMessage.makeResponse(to: request, status: 200)
+            response.headers.add(.contact, configuration.contactHeader)
+            configuration.addCapabilities(to: &response)
+            refreshTimer(for: request, response: &response, now: now)
+            return [.sendResponse(response, request: request)]
+        }
         incomingOffer = request
         return [.event(.reinviteReceived(request))]
     }
@@ -216,12 +265,45 @@ struct SIPInviteDialogUsage {
     }
 
     private mutating func sendReinvite(sdp: [UInt8]) -> SIPSessionAction {
-        var request = dialog.makeRequest(.invite, via: configuration.makeVia())
+        localSDP = sdp
+        return send(makeOffer(.invite, sdp: sdp), kind: .reinvite(sdp: sdp))
+    }
+
+    /// A re-INVITE or UPDATE with our Contact, capabilities, the session timer's headers and
+    /// the SDP if any.
+    private mutating func makeOffer(_ method: SIPMethod, sdp: [UInt8]?) -> SIPMessage {
+        var request = dialog.makeRequest(method, via: configuration.makeVia())
         request.headers.add(.contact, configuration.contactHeader)
         configuration.addCapabilities(to: &request)
-        request.setBody(sdp, contentType: .sdp)
+        sessionTimer?.addHeaders(toRequest: &request, minimum: configuration.minimumSessionInterval)
+        if let sdp { request.setBody(sdp, contentType: .sdp) }
         SIPSessionConfiguration.moveContentLengthLast(&request)
-        return send(request, kind: .reinvite(sdp: sdp))
+        return request
+    }
+
+    /// RFC 4028 10: the refresher sends a re-INVITE or UPDATE at half the interval; when an
+    /// offer exchange is in progress it waits, since that exchange refreshes the session too.
+    private mutating func sendRefresh(now: NIODeadline) -> [SIPSessionAction] {
+        guard var timer = sessionTimer else { return [] }
+        guard canSendOffer else {
+            timer.postpone(by: .seconds(2))
+            sessionTimer = timer
+            return []
+        }
+        // Until its answer restarts the timer, the next look is a quarter interval away (the
+        // transaction's own timeout, 32 s, comes first).
+        timer.postpone(by: .seconds(Int64(max(timer.interval / 4, 33))))
+        sessionTimer = timer
+        let sdp = peerAllowsUpdate ? nil : localSDP
+        return [send(makeOffer(sdp == nil ? .update : .invite, sdp: sdp), kind: .refresh(sdp: sdp))]
+    }
+
+    /// The session timer after the peer's request is answered 2xx (RFC 4028 9), its headers
+    /// put in the response.
+    private mutating func refreshTimer(for request: SIPMessage, response: inout SIPMessage, now: NIODeadline) {
+        sessionTimer = SIPSessionTimer.forRequest(
+            request, current: sessionTimer, preferred: nil, minimum: configuration.minimumSessionInterval, now: now)
+        sessionTimer?.addHeaders(toResponse: &response)
     }
 
     /// Sends INFO (RFC 6086) with this body.
@@ -243,7 +325,8 @@ struct SIPInviteDialogUsage {
         response.headers.add(.contact, configuration.contactHeader)
         configuration.addCapabilities(to: &response)
         response.setBody(sdp, contentType: .sdp)
-        SIPSessionConfiguration.moveContentLengthLast(&response)
+        refreshTimer(for: offer, response: &response, now: now)
+        localSDP = sdp
         if offer.method == .invite { return sendFinal2xx(response, to: offer, now: now) }
         return [.sendResponse(response, request: offer)]
     }
@@ -290,6 +373,8 @@ struct SIPInviteDialogUsage {
         case .info:
             if status == 408 || status == 481 { return dialogFailed(status, reason, response, now: now) }
             return [.event(.infoAnswered(status: status))]
+        case .refresh(let sdp):
+            return refreshAnswered(response, status: status, sdp: sdp, now: now)
         case .reinvite(let sdp):
             switch status {
             case 200...299:
@@ -301,6 +386,7 @@ struct SIPInviteDialogUsage {
                 SIPSessionConfiguration.moveContentLengthLast(&ack)
                 acks[cseq.sequence] = ack
                 dialog.refreshRemoteTarget(from: response)  // 12.2.1.2
+                sessionTimer = SIPSessionTimer.fromResponse(response, current: sessionTimer, requested: nil, now: now)
                 return [.sendRequest(ack, to: destination), .event(.reinviteAnswered(response))]
             case 491:
                 // 14.1: retry after 2.1-4 s (we made the Call-ID) or 0-2 s, in units of 10 ms.
@@ -312,6 +398,41 @@ struct SIPInviteDialogUsage {
             default:
                 return [.event(.reinviteFailed(status: status, reason: reason))]
             }
+        }
+    }
+
+    /// The final response to our session refresh (RFC 4028 7.4, 10).
+    private mutating func refreshAnswered(
+        _ response: SIPMessage, status: Int, sdp: [UInt8]?, now: NIODeadline
+    ) -> [SIPSessionAction] {
+        guard var timer = sessionTimer else { return [] }
+        switch status {
+        case 200...299:
+            var actions: [SIPSessionAction] = []
+            if sdp != nil, let cseq = (try? response.cseq) ?? nil {
+                let ack = dialog.makeACK(sequence: cseq.sequence, via: configuration.makeVia())
+                acks[cseq.sequence] = ack
+                actions.append(.sendRequest(ack, to: destination))
+            }
+            dialog.refreshRemoteTarget(from: response)
+            sessionTimer = SIPSessionTimer.fromResponse(response, current: timer, requested: nil, now: now)
+            return actions
+        case 408, 481:
+            return dialogFailed(status, response.reasonPhrase ?? "", response, now: now)
+        case 422:
+            // 422 names the peer's minimum (Min-SE): ask again with it.
+            timer.interval = max(timer.interval, ((try? response.minSE) ?? nil) ?? timer.interval)
+            sessionTimer = timer
+            return sendRefresh(now: now)
+        case 405, 501:
+            // The peer does not take UPDATE after all: refresh with re-INVITE from now on.
+            guard sdp == nil, peerAllowsUpdate else { return [] }
+            peerAllowsUpdate = false
+            return sendRefresh(now: now)
+        default:
+            // 491 and other refusals: the session goes on; try again shortly, and the peer's
+            // own timer ends the session if it never works.
+            return []
         }
     }
 
@@ -365,6 +486,14 @@ struct SIPInviteDialogUsage {
 
     mutating func timerFired(now: NIODeadline) -> [SIPSessionAction] {
         var actions: [SIPSessionAction] = []
+        if phase == .active, let timer = sessionTimer, now >= timer.deadline {
+            if timer.weRefresh {
+                actions += sendRefresh(now: now)
+            } else {
+                // RFC 4028 10: no refresh came before the session expired: BYE.
+                return dialogFailed(408, "Session timer expired (no refresh, RFC 4028)", nil, now: now)
+            }
+        }
         if var pending = unacknowledged {
             if now >= pending.giveUpAt {
                 // 13.3.1.4: no ACK within 64*T1: confirm, then end the session with BYE.

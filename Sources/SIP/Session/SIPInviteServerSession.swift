@@ -28,6 +28,8 @@ public struct SIPInviteServerSession {
     private struct Pending {
         var dialog: SIPDialog
         var provisionalSent = false
+        /// Set when the INVITE requires 100rel (RFC 3262 3).
+        var reliable: SIPReliableProvisionals?
     }
 
     private enum Phase {
@@ -66,7 +68,13 @@ public struct SIPInviteServerSession {
         self.credentials = credentials
         self.localTag = tag
         self.callID = dialog.id.callID
-        self.phase = .pending(Pending(dialog: dialog))
+        var pending = Pending(dialog: dialog)
+        if configuration.reliableProvisionals,
+            ((try? invite.require) ?? []).contains(where: { SIPGrammar.equalsIgnoringCase($0, "100rel") })
+        {
+            pending.reliable = SIPReliableProvisionals(timers: configuration.timers)
+        }
+        self.phase = .pending(pending)
     }
 
     /// The response that refuses an INVITE this session cannot take, nil when it can:
@@ -81,7 +89,7 @@ public struct SIPInviteServerSession {
         }
         guard let required = try? invite.require else { return reject(400, "Bad Request (malformed Require header)") }
         let unsupported = required.filter { tag in
-            !configuration.supported.contains { SIPGrammar.equalsIgnoringCase($0, tag) }
+            !configuration.optionTags.contains { SIPGrammar.equalsIgnoringCase($0, tag) }
         }
         if !unsupported.isEmpty {
             var response = reject(420)
@@ -102,6 +110,14 @@ public struct SIPInviteServerSession {
                 SIPSessionConfiguration.moveContentLengthLast(&response)
                 return response
             }
+        }
+        do {
+            _ = try invite.sessionExpires
+        } catch {
+            return reject(400, "Bad Request (malformed Session-Expires header)")
+        }
+        if let tooSmall = SIPSessionTimer.tooSmall(invite, minimum: configuration.minimumSessionInterval) {
+            return tooSmall
         }
         guard let contacts = try? invite.contacts, contacts.addresses.count == 1 else {
             return reject(400, "Bad Request (an INVITE needs exactly one Contact)")
@@ -152,7 +168,7 @@ public struct SIPInviteServerSession {
     /// When `timerFired(now:)` must next be called.
     public var nextDeadline: NIODeadline? {
         switch phase {
-        case .pending: return nil
+        case .pending(let pending): return pending.reliable?.nextDeadline
         case .established(let usage): return usage.nextDeadline
         case .ended(let until): return until
         }
@@ -171,12 +187,12 @@ public struct SIPInviteServerSession {
 
     /// 180 Ringing with our To tag (creates the early dialog).
     public mutating func ring(now: NIODeadline) -> [SIPSessionAction] {
-        provisional(180, sdp: nil)
+        provisional(180, sdp: nil, now: now)
     }
 
     /// 183 Session Progress with SDP (early media).
     public mutating func sessionProgress(sdp: [UInt8], now: NIODeadline) -> [SIPSessionAction] {
-        provisional(183, sdp: sdp)
+        provisional(183, sdp: sdp, now: now)
     }
 
     /// 200 OK with our SDP (the answer, or our offer when the INVITE had none), retransmitted
@@ -185,9 +201,12 @@ public struct SIPInviteServerSession {
         guard case .pending(let pending) = phase else { return [] }
         var dialog = pending.dialog
         dialog.state = .confirmed
-        let response = configuration.dialogResponse(to: invite, status: 200, toTag: localTag, sdp: sdp)
+        var response = configuration.dialogResponse(to: invite, status: 200, toTag: localTag, sdp: sdp)
         var usage = SIPInviteDialogUsage(
             dialog: dialog, configuration: configuration, peer: peer, ownsCallID: false, credentials: credentials)
+        usage.established(invite: invite, response: response, localSDP: sdp, weAreUAC: false, now: now)
+        usage.lastReliableSequence = pending.reliable?.lastSent
+        usage.sessionTimer?.addHeaders(toResponse: &response)
         let actions = usage.sendFinal2xx(response, to: invite, now: now)
         phase = .established(usage)
         return actions
@@ -247,6 +266,7 @@ public struct SIPInviteServerSession {
             guard pending.dialog.contains(request: request) else {
                 return method == .ack ? [] : [configuration.respond(to: request, status: 481)]
             }
+            if method == .prack { return receivePRACK(request, pending: pending, now: now) }
             if method == .bye {
                 // 15.1.2: a BYE before the answer ends the call; the INVITE gets 487.
                 let response = SIPMessage.makeResponse(to: invite, status: 487, toTag: localTag)
@@ -281,6 +301,20 @@ public struct SIPInviteServerSession {
 
     /// A deadline from `nextDeadline` passed.
     public mutating func timerFired(now: NIODeadline) -> [SIPSessionAction] {
+        if case .pending(var pending) = phase, var reliable = pending.reliable {
+            let tick = reliable.timerFired(now: now)
+            pending.reliable = reliable
+            phase = .pending(pending)
+            switch tick {
+            case .nothing: return []
+            case .retransmit(let response): return [.sendResponse(response, request: invite)]
+            case .gaveUp:
+                // RFC 3262 3: no PRACK within 64*T1: reject the INVITE with a 5xx.
+                let reason = "No PRACK for a reliable provisional response (RFC 3262)"
+                return [.event(.failed(status: 504, reason: reason, response: nil))]
+                    + reject(status: 500, reason: "Server Internal Error (no PRACK)", now: now)
+            }
+        }
         let actions = withUsage { $0.timerFired(now: now) }
         if actions.contains(.event(.ackTimedOut)) { hasBeenAcknowledged = true }
         return actions
@@ -288,12 +322,31 @@ public struct SIPInviteServerSession {
 
     // MARK: - Helpers
 
-    private mutating func provisional(_ status: Int, sdp: [UInt8]?) -> [SIPSessionAction] {
+    private mutating func provisional(_ status: Int, sdp: [UInt8]?, now: NIODeadline) -> [SIPSessionAction] {
         guard case .pending(var pending) = phase else { return [] }
         pending.provisionalSent = true
+        var response: SIPMessage? = configuration.dialogResponse(to: invite, status: status, toTag: localTag, sdp: sdp)
+        if var reliable = pending.reliable, let unreliable = response {
+            response = reliable.send(unreliable, now: now)
+            pending.reliable = reliable
+        }
         phase = .pending(pending)
-        let response = configuration.dialogResponse(to: invite, status: status, toTag: localTag, sdp: sdp)
-        return [.sendResponse(response, request: invite)]
+        return response.map { [.sendResponse($0, request: invite)] } ?? []
+    }
+
+    /// RFC 3262 3: a PRACK matching a reliable provisional response gets 200 (and lets the next
+    /// queued one go); any other 481.
+    private mutating func receivePRACK(_ request: SIPMessage, pending: Pending, now: NIODeadline) -> [SIPSessionAction] {
+        var pending = pending
+        let sequence = ((try? invite.cseq) ?? nil)?.sequence ?? 0
+        guard var reliable = pending.reliable, let rack = (try? request.rack) ?? nil else {
+            return [configuration.respond(to: request, status: 481)]
+        }
+        let (matched, next) = reliable.receivePRACK(rack, inviteSequence: sequence, now: now)
+        pending.reliable = reliable
+        phase = .pending(pending)
+        guard matched else { return [configuration.respond(to: request, status: 481)] }
+        return [configuration.respond(to: request, status: 200)] + (next.map { [.sendResponse($0, request: invite)] } ?? [])
     }
 
     /// 9.2: 200 for the CANCEL; before a final response, 487 for the INVITE and the call ends.

@@ -31,6 +31,14 @@ public struct SIPSessionConfiguration: Sendable {
     public var supported: [String]
     /// Where in-dialog requests go.
     public var inDialogRouting: InDialogRouting
+    /// The session interval (RFC 4028) we ask for in seconds, nil for no session timer of our
+    /// own; a peer that asks for one still gets it. With it, Supported lists `timer`.
+    public var sessionInterval: UInt32?
+    /// The smallest session interval we accept (Min-SE, RFC 4028 5); at least 90.
+    public var minimumSessionInterval: UInt32
+    /// Reliable provisional responses (RFC 3262): we PRACK the peer's, and send ours reliably
+    /// when the INVITE requires it. With it, Supported lists `100rel`.
+    public var reliableProvisionals: Bool
     /// Returns a uniformly random integer in the range (the glare timer of RFC 3261 14.1 asks
     /// for one in units of 10 ms).
     public var random: @Sendable (ClosedRange<Int>) -> Int
@@ -40,7 +48,8 @@ public struct SIPSessionConfiguration: Sendable {
         contact: SIPURI, viaHost: SIPHost? = nil, viaPort: UInt16? = nil, transport: String = "UDP",
         timers: SIPTimers = SIPTimers(), userAgent: String? = "jingle-sip-bridge",
         allow: [SIPMethod] = [.invite, .ack, .bye, .cancel, .options, .update, .info], supported: [String] = [],
-        inDialogRouting: InDialogRouting = .routeSet,
+        inDialogRouting: InDialogRouting = .routeSet, sessionInterval: UInt32? = nil,
+        minimumSessionInterval: UInt32 = 90, reliableProvisionals: Bool = false,
         random: @escaping @Sendable (ClosedRange<Int>) -> Int = { Int.random(in: $0) }
     ) {
         self.contact = contact
@@ -52,6 +61,9 @@ public struct SIPSessionConfiguration: Sendable {
         self.allow = allow
         self.supported = supported
         self.inDialogRouting = inDialogRouting
+        self.sessionInterval = sessionInterval
+        self.minimumSessionInterval = max(90, minimumSessionInterval)
+        self.reliableProvisionals = reliableProvisionals
         self.random = random
     }
 
@@ -66,10 +78,22 @@ public struct SIPSessionConfiguration: Sendable {
     /// A new tag (RFC 3261 19.3: at least 32 random bits).
     public static func makeTag() -> String { DigestAlgorithm.randomHex(8) }
 
+    /// The option tags we support: `supported` plus `timer` and `100rel` when enabled.
+    public var optionTags: [String] {
+        var tags = supported
+        func add(_ tag: String) {
+            if !tags.contains(where: { SIPGrammar.equalsIgnoringCase($0, tag) }) { tags.append(tag) }
+        }
+        if sessionInterval != nil { add("timer") }
+        if reliableProvisionals { add("100rel") }
+        return tags
+    }
+
     /// Adds Allow, Supported and User-Agent or Server.
     func addCapabilities(to message: inout SIPMessage) {
         message.headers.add(.allow, allow.map(\.rawValue).joined(separator: ", "))
-        if !supported.isEmpty { message.headers.add(.supported, supported.joined(separator: ", ")) }
+        let tags = optionTags
+        if !tags.isEmpty { message.headers.add(.supported, tags.joined(separator: ", ")) }
         if let userAgent { message.headers.add(message.isRequest ? .userAgent : "Server", userAgent) }
     }
 

@@ -77,7 +77,9 @@ public final class SIPUserAgent {
         return SIPSessionConfiguration(
             contact: contact, viaHost: address.host, viaPort: address.port, timers: configuration.timers,
             userAgent: configuration.userAgent, allow: configuration.allow, supported: configuration.supported,
-            inDialogRouting: configuration.inDialogRouting, random: configuration.random)
+            inDialogRouting: configuration.inDialogRouting, sessionInterval: configuration.sessionInterval,
+            minimumSessionInterval: configuration.minimumSessionInterval,
+            reliableProvisionals: configuration.reliableProvisionals, random: configuration.random)
     }
 
     // MARK: - Calls

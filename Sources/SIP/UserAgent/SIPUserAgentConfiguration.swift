@@ -24,6 +24,13 @@ public struct SIPUserAgentConfiguration: Sendable {
     public var inDialogRouting: SIPSessionConfiguration.InDialogRouting
     /// What challenges to the requests of incoming calls (BYE, re-INVITE) are answered with.
     public var credentials: SIPCredentials?
+    /// The RFC 4028 session interval our calls ask for, nil for none (see
+    /// `SIPSessionConfiguration.sessionInterval`).
+    public var sessionInterval: UInt32? = nil
+    /// The smallest session interval we accept (Min-SE).
+    public var minimumSessionInterval: UInt32 = 90
+    /// RFC 3262 reliable provisional responses (PRACK).
+    public var reliableProvisionals = false
     /// Randomness for the glare back-off (RFC 3261 14.1).
     public var random: @Sendable (ClosedRange<Int>) -> Int
 
@@ -51,6 +58,7 @@ public struct SIPUserAgentConfiguration: Sendable {
     /// The endpoint configuration: same socket, timers and capabilities.
     public var endpoint: SIPUDPEndpoint.Configuration {
         SIPUDPEndpoint.Configuration(
-            host: host, port: port, timers: timers, userAgent: userAgent, allow: allow, supported: supported)
+            host: host, port: port, timers: timers, userAgent: userAgent, allow: allow,
+            supported: supported + (sessionInterval != nil ? ["timer"] : []) + (reliableProvisionals ? ["100rel"] : []))
     }
 }

@@ -23,10 +23,12 @@ final class SIPGateway {
         if let external = settings.externalAddress, let host = try? SIPHost(parsing: external) {
             advertised = SIPRegistrationConfiguration.Address(host: host)
         }
-        let configuration = SIPUserAgentConfiguration(
+        var configuration = SIPUserAgentConfiguration(
             host: listener.address, port: listener.port, advertisedAddress: advertised,
             timers: SIPTimers(t1: TimeAmount(settings.t1), t2: TimeAmount(settings.t2), t4: TimeAmount(settings.t4)),
             userAgent: settings.userAgent)
+        configuration.sessionInterval = settings.sessionTimer > 0 ? UInt32(settings.sessionTimer) : nil
+        configuration.reliableProvisionals = settings.reliableProvisionals
         self.userAgent = SIPUserAgent(configuration: configuration, eventLoop: eventLoop)
         self.settings = settings
         self.logger = logger

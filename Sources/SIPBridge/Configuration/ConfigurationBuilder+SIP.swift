@@ -14,6 +14,13 @@ extension ConfigurationBuilder {
         requireOrder(element, lower: ("t1", sip.t1), upper: ("t2", sip.t2), format: Self.formatMilliseconds)
         if let value = integer(element, "keepalive-interval") { sip.keepaliveInterval = .seconds(value) }
         if let value = token(element, "user-agent") { sip.userAgent = value }
+        if let value = integer(element, "session-timer") {
+            if value > 0 && value < 90 {
+                report(element, "session-timer", "\(value) is below 90 s, the smallest interval RFC 4028 allows (0 turns it off)")
+            }
+            sip.sessionTimer = value
+        }
+        if let value = boolean(element, "reliable-provisionals") { sip.reliableProvisionals = value }
 
         let listens = element.children(named: "listen")
         if !listens.isEmpty {

@@ -247,6 +247,15 @@ public enum ConfigurationSchema {
         </attribute>
       </optional>
       <optional><attribute name="user-agent"><ref name="non-empty"/></attribute></optional>
+      <optional>
+        <attribute name="session-timer">
+          <data type="integer">
+            <param name="minInclusive">0</param>
+            <param name="maxInclusive">86400</param>
+          </data>
+        </attribute>
+      </optional>
+      <optional><attribute name="reliable-provisionals"><ref name="boolean"/></attribute></optional>
       <interleave>
         <zeroOrMore><ref name="listen"/></zeroOrMore>
         <zeroOrMore><ref name="trunk"/></zeroOrMore>

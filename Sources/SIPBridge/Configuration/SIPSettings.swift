@@ -20,6 +20,14 @@ public struct SIPSettings: Sendable, Equatable {
     public var keepaliveInterval: Duration = .seconds(25)
     /// `user-agent`: the User-Agent / Server header. Default "jingle-sip-bridge".
     public var userAgent: String = "jingle-sip-bridge"
+    /// `session-timer`: the RFC 4028 session interval in seconds asked of every call; refreshed
+    /// at half of it (UPDATE when the peer allows it, else re-INVITE), and a call whose peer
+    /// stops refreshing is hung up. 0 turns our own timer off (a peer asking for one still gets
+    /// it). Default 1800; at least 90 otherwise.
+    public var sessionTimer: Int = 1800
+    /// `reliable-provisionals`: RFC 3262 100rel: PRACK the trunk's reliable 18x and send ours
+    /// reliably when an INVITE requires it. Default true.
+    public var reliableProvisionals = true
     /// `<listen>` elements; ``defaultListeners`` when there are none.
     public var listeners: [SIPListener] = SIPSettings.defaultListeners
     /// `<trunk>` elements, in file order.

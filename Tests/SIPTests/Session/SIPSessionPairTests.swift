@@ -32,14 +32,20 @@ import Testing
         var onNewCall: (Pair) -> Void = { _ in }
         private var queue: [(SIPMessage, toCallee: Bool)] = []
 
-        init(callerRandom: Int, calleeRandom: Int) throws {
+        init(
+            callerRandom: Int, calleeRandom: Int, caller adjustCaller: (inout SIPSessionConfiguration) -> Void = { _ in },
+            callee adjustCallee: (inout SIPSessionConfiguration) -> Void = { _ in }
+        ) throws {
             let timers = SIPTimers()
             callerLayer = SIPTransactionLayer(timers: timers)
             calleeLayer = SIPTransactionLayer(timers: timers)
-            let callerConfiguration = SIPSessionConfiguration(
+            var callerConfiguration = SIPSessionConfiguration(
                 contact: try SIPURI(parsing: "sip:caller@192.0.2.1"), random: T.FixedRandom(callerRandom).function)
-            calleeConfiguration = SIPSessionConfiguration(
+            adjustCaller(&callerConfiguration)
+            var calleeConfiguration = SIPSessionConfiguration(
                 contact: try SIPURI(parsing: "sip:callee@192.0.2.2"), random: T.FixedRandom(calleeRandom).function)
+            adjustCallee(&calleeConfiguration)
+            self.calleeConfiguration = calleeConfiguration
             let invite = SIPInviteClientSession.makeInvite(
                 SIPInviteParameters(
                     requestURI: try SIPAnyURI(parsing: "sip:callee@192.0.2.2"),
@@ -123,7 +129,14 @@ import Testing
         /// Delivers datagrams and fires timers in order until `duration` has passed.
         func run(for duration: TimeAmount) {
             let end = now + duration
+            var spins = 0
             while true {
+                spins += 1
+                if spins > 100_000 {
+                    Issue.record(
+                        "run(for:) is not advancing at \(now): caller layer \(String(describing: callerLayer.nextDeadline)), callee layer \(String(describing: calleeLayer.nextDeadline)), caller \(String(describing: caller.nextDeadline)) \(caller.state), callee \(String(describing: callee?.nextDeadline)) \(String(describing: callee?.state))")
+                    return
+                }
                 while !queue.isEmpty {
                     let (message, toCallee) = queue.removeFirst()
                     let source = toCallee ? callerAddress : calleeAddress
@@ -133,9 +146,11 @@ import Testing
                         network(callerLayer.receive(message, from: source, now: now), fromCaller: true)
                     }
                 }
-                let deadlines = [
-                    callerLayer.nextDeadline, calleeLayer.nextDeadline, caller.nextDeadline, callee?.nextDeadline,
-                ].compactMap { $0 }
+                // A finished session keeps its last deadline; a driver forgets it instead.
+                let callerDeadline = caller.isFinished(now: now) ? nil : caller.nextDeadline
+                let calleeDeadline = callee.flatMap { $0.isFinished(now: now) ? nil : $0.nextDeadline }
+                let deadlines = [callerLayer.nextDeadline, calleeLayer.nextDeadline, callerDeadline, calleeDeadline]
+                    .compactMap { $0 }
                 guard let next = deadlines.min(), next <= end else { break }
                 now = max(now, next)
                 if let d = callerLayer.nextDeadline, d <= now {
@@ -144,8 +159,8 @@ import Testing
                 if let d = calleeLayer.nextDeadline, d <= now {
                     network(calleeLayer.timerFired(now: now), fromCaller: false)
                 }
-                if let d = caller.nextDeadline, d <= now { callerPerform(caller.timerFired(now: now)) }
-                if let d = callee?.nextDeadline, d <= now { calleePerform(callee!.timerFired(now: now)) }
+                if let d = callerDeadline, d <= now { callerPerform(caller.timerFired(now: now)) }
+                if let d = calleeDeadline, d <= now { calleePerform(callee!.timerFired(now: now)) }
             }
             now = end
         }

@@ -30,13 +30,18 @@ import Testing
         let agent: NIOLoopBound<SIPUserAgent>
         let port: Int
 
-        init(host: String = "127.0.0.1", advertised: SIPRegistrationConfiguration.Address? = nil) throws {
+        init(
+            host: String = "127.0.0.1", advertised: SIPRegistrationConfiguration.Address? = nil,
+            sessionInterval: UInt32? = nil, reliableProvisionals: Bool = false
+        ) throws {
             let loop = group.next()
             self.loop = loop
             agent = try loop.submit {
-                let configuration = SIPUserAgentConfiguration(
+                var configuration = SIPUserAgentConfiguration(
                     host: host, port: 0, advertisedAddress: advertised, contactUser: "bridge",
                     timers: SIPTimers(t1: .milliseconds(100)))
+                configuration.sessionInterval = sessionInterval
+                configuration.reliableProvisionals = reliableProvisionals
                 return NIOLoopBound(SIPUserAgent(configuration: configuration, eventLoop: loop), eventLoop: loop)
             }.wait()
             try loop.flatSubmit { [agent] in agent.value.start() }.wait()
@@ -259,6 +264,54 @@ import Testing
         }
         #expect(events.last == .terminated)
         #expect(try agent.onLoop { $0.callCount } <= 1)
+    }
+
+    @Test func weCallACarrierDemanding100relAndSessionTimers() throws {
+        let agent = try Agent(sessionInterval: 1800, reliableProvisionals: true)
+        defer { agent.shutdown() }
+        let log = EventLog()
+        let sipp = try Sipp(scenario: "prack-timer-uas.xml")
+        // Answered at once; hung up after 3 s, by which time the 4 s session has been refreshed.
+        try agent.call(
+            "sip:service@127.0.0.1:\(sipp.port)", port: sipp.port, log: log, hangUpAfter: .milliseconds(3000))
+        let (status, output) = sipp.wait()
+        #expect(status == 0, "sipp: \(output)")
+        let events = wait(log, "uac") { $0.last == .terminated }
+        // The 183's retransmissions (sipp resends until the PRACK) were not reported again.
+        #expect(events.filter { if case .provisional = $0 { true } else { false } }.count == 1, "\(events)")
+        if case .provisional(183, _, let body?) = events.dropFirst().first {
+            #expect(String(decoding: body, as: UTF8.self).contains("m=audio 6002"))
+        } else {
+            Issue.record("\(events)")
+        }
+        #expect(events.contains(where: isAnswered), "\(events)")
+        #expect(!events.contains { if case .failed = $0 { true } else { false } }, "\(events)")
+        #expect(sipp.messages.contains("RAck: 1 1 INVITE"))
+    }
+
+    @Test func sippRequiring100relGetsAReliable180() throws {
+        let agent = try Agent(reliableProvisionals: true)
+        defer { agent.shutdown() }
+        let log = EventLog()
+        try agent.answerCalls(log: log, answerAfter: .milliseconds(500))
+        let sipp = try Sipp(scenario: "prack-uac.xml", remote: "127.0.0.1:\(agent.port)")
+        let (status, output) = sipp.wait()
+        #expect(status == 0, "sipp: \(output)")
+        let events = wait(log, "uas") { $0.last == .terminated }
+        #expect(events.first.map(isAcknowledged) == true, "\(events)")
+        #expect(events.contains(where: isRemoteHangUp), "\(events)")
+    }
+
+    @Test func withoutReliableProvisionalsA100relInviteGets420() throws {
+        let agent = try Agent()
+        defer { agent.shutdown() }
+        let log = EventLog()
+        try agent.answerCalls(log: log)
+        let sipp = try Sipp(scenario: "prack-uac.xml", remote: "127.0.0.1:\(agent.port)")
+        _ = sipp.wait(seconds: 3)
+        #expect(sipp.messages.contains("SIP/2.0 420 Bad Extension"), "\(sipp.messages)")
+        #expect(sipp.messages.contains("Unsupported: 100rel"))
+        #expect(log.of("uas").isEmpty)
     }
 
     @Test func busySippFailsTheCall() throws {
