@@ -8,6 +8,7 @@ other's tone. Nothing is simulated by the bridge's own code.
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sys
 from pathlib import Path
@@ -54,6 +55,9 @@ def own_server(request, server_kind, tmp_path):
 
 def make_sip_bridge(request, server, phone, root, trunk_extra="", extra=""):
     bridge = Bridge(bridge_binary(), server, root)
+    if isinstance(phone, _SippPhone):
+        # A sipp scenario plays one dialog: the bridge's qualify OPTIONS would be an unexpected message.
+        trunk_extra += ' qualify="0"'
     sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.sip_port + 1, phone.ctrl_port))
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
@@ -89,6 +93,20 @@ def active_calls(xmpp_server):
             form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
             return parse_form(form).get("calls", [])
     return body()
+
+
+async def trunk_status(xmpp_server, expected: str, attempts: int = 50):
+    """The "Trunks" lines of the admin's "Bridge status", polled until the first contains `expected`."""
+    async with Session(xmpp_server) as session:
+        admin = await session.login("admin", resource="status")
+        for _ in range(attempts):
+            response = await admin.execute_command("sip.localhost", "status")
+            form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
+            trunks = parse_form(form).get("trunks", [])
+            if trunks and expected in trunks[0]:
+                return trunks
+            await asyncio.sleep(0.1)
+        return trunks
 
 
 @pytest.mark.parametrize("codec", ["PCMU", "PCMA", "opus"])
@@ -584,18 +602,7 @@ def test_trunk_registration_with_digest_shows_in_status_and_unregisters_on_stop(
     bridge = make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
                              trunk_extra='username="alice" password="s3cret" register="true" expires="60"')
 
-    async def status():
-        async with Session(xmpp_server) as session:
-            admin = await session.login("admin", resource="status")
-            for _ in range(50):
-                response = await admin.execute_command("sip.localhost", "status")
-                form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
-                trunks = parse_form(form).get("trunks", [])
-                if trunks and "registered (60 s)" in trunks[0]:
-                    return trunks
-                await asyncio.sleep(0.1)
-            return trunks
-    trunks = run(status)
+    trunks = run(lambda: trunk_status(xmpp_server, "registered (60 s)"))
     assert len(trunks) == 1 and trunks[0].startswith("phone") and "registered (60 s)" in trunks[0], trunks
     bridge.stop()
     assert sipp.wait(10) == 0, sipp.log()
@@ -833,3 +840,63 @@ def test_session_timer_refreshes_keep_the_call_and_its_audio(request, xmpp_serve
     samples, rate = run(body)
     assert sipp.wait(10) == 0, sipp.log()
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=seconds - 2)
+
+
+PRIVACY_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="privacy-uas">
+  <recv request="INVITE">
+    <action>
+      <ereg regexp="anonymous@anonymous.invalid" search_in="hdr" header="From:" check_it="true" assign_to="f"/>
+      <ereg regexp="id" search_in="hdr" header="Privacy:" check_it="true" assign_to="p"/>
+      <ereg regexp="sip:\\+15550001111@127.0.0.1" search_in="hdr" header="P-Asserted-Identity:" check_it="true"
+            assign_to="pai"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      SIP/2.0 486 Busy Here
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <Reference variables="f,p,pai"/>
+</scenario>
+"""
+
+
+def test_withheld_number_goes_out_anonymous_with_the_asserted_identity(request, xmpp_server, tmp_path):
+    """A user with hide-number on a trunk with asserted-identity: sipp checks that From is anonymous, that
+    Privacy: id is set and that P-Asserted-Identity carries the user's number (RFC 3323 / RFC 3325)."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "privacy", [], PRIVACY_UAS)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
+                    trunk_extra='asserted-identity="true"',
+                    extra='<user jid="alice@localhost" number="+15550001111" hide-number="true"/>')
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+            return await peer.wait_event("terminated", timeout=10)
+        finally:
+            await peer.close()
+    ended = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    assert ended.detail.get("reason") == "busy", ended
+
+
+def test_trunk_qualify_shows_the_phone_reachable_in_status(sip_bridge, xmpp_server):
+    """The default qualify (OPTIONS every 60 s, the first at start) finds baresip answering: "Bridge
+    status" shows the trunk reachable with the status and round-trip time of the answer. Without an
+    answer it would say unreachable (SIPQualifyTests covers that path in virtual time)."""
+    trunks = run(lambda: trunk_status(xmpp_server, "reachable"))
+    # baresip answers 404 to an OPTIONS for no user of its: any final answer proves the trunk is there.
+    assert trunks and re.search(r"reachable \(OPTIONS answered \d{3} in \d+ ms\)", trunks[0]), trunks

@@ -25,6 +25,7 @@ public final class SIPUserAgent {
     /// Calls by Call-ID and local tag.
     private var calls: [CallKey: any SIPUserAgentCall] = [:]
     private var registrations: [SIPRegistrationClient] = []
+    private var qualifiers: [SIPQualifyClient] = []
 
     struct CallKey: Hashable {
         var callID: String
@@ -119,6 +120,18 @@ public final class SIPUserAgent {
         return client
     }
 
+    /// Adds an OPTIONS qualifier of `target` at `peer` sharing this agent's socket; it is not
+    /// started.
+    public func addQualify(
+        target: SIPURI, peer: SocketAddress, interval: TimeAmount,
+        onStatus: @escaping (SIPQualifyStatus) -> Void = { _ in }
+    ) -> SIPQualifyClient {
+        let qualify = SIPQualify(target: target, interval: interval, configuration: sessionConfiguration)
+        let client = SIPQualifyClient(qualify: qualify, endpoint: endpoint, peer: peer, onStatus: onStatus)
+        qualifiers.append(client)
+        return client
+    }
+
     func forget(_ key: CallKey) {
         calls[key] = nil
     }
@@ -127,6 +140,7 @@ public final class SIPUserAgent {
 
     private func handle(_ event: SIPUDPEndpoint.Event) {
         for registration in registrations where registration.handle(event) { return }
+        for qualifier in qualifiers where qualifier.handle(event) { return }
         switch event {
         case .request(let request, let source):
             route(request, from: source)

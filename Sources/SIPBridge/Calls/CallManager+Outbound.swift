@@ -54,8 +54,15 @@ extension CallManager {
         let fromHost = decision.trunk.uri.host
         do {
             let requestURI = try SIPAnyURI(parsing: "sip:\(decision.user)@\(host)\(port)")
-            let from = try SIPNameAddress(parsing: "<sip:\(decision.callerID)@\(fromHost)>")
-            let parameters = SIPInviteParameters(requestURI: requestURI, from: from, sdp: Array(sdp.utf8))
+            let identity = "<sip:\(decision.callerID)@\(fromHost)>"
+            var extraHeaders = SIPHeaders()
+            // RFC 3325 9.1 / RFC 3323 4.1.1.3: the real identity for the trunk, the anonymous one in From.
+            if decision.trunk.assertedIdentity { extraHeaders.add("P-Asserted-Identity", identity) }
+            if decision.hideNumber { extraHeaders.add("Privacy", "id") }
+            let from = try SIPNameAddress(
+                parsing: decision.hideNumber ? "\"Anonymous\" <sip:anonymous@anonymous.invalid>" : identity)
+            let parameters = SIPInviteParameters(
+                requestURI: requestURI, from: from, sdp: Array(sdp.utf8), extraHeaders: extraHeaders)
             let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
             let sid = call.sid
             call.sipCall = try sip.userAgent.placeCall(

@@ -71,10 +71,22 @@ struct InboundRouting {
     }
 
     /// The caller as the user sees it: `+15551234567@domain`, `alice\40pbx.example.com@domain` for a
-    /// non-numeric SIP user, `anonymous@domain` when hidden (RFC 3323) or missing.
+    /// non-numeric SIP user, `anonymous@domain` when hidden (RFC 3323 `Privacy: id`, an anonymous From)
+    /// or missing. The trunk is trusted (its addresses or digest let the INVITE in), so its
+    /// P-Asserted-Identity (RFC 3325) names the caller over From.
     func callerJID(_ invite: SIPMessage) -> JID {
         let anonymous = (try? JID(localpart: "anonymous", domainpart: domain.domainpart)) ?? domain
-        guard let uri = (try? invite.from)??.uri else { return anonymous }
+        let privacy = invite.headers.values(for: "Privacy").flatMap { $0.split(separator: ";") }
+        if privacy.contains(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "id" }) {
+            return anonymous
+        }
+        // A value may list a sip: and a tel: identity (RFC 3325 9.1); a comma inside a quoted
+        // display name only costs the split form, since the whole value is tried first.
+        let asserted = invite.headers.values(for: "P-Asserted-Identity").lazy
+            .flatMap { [Substring($0)] + $0.split(separator: ",") }
+            .compactMap { try? SIPNameAddress(parsing: String($0).trimmingCharacters(in: .whitespaces)) }
+            .first { if case .sip = $0.uri { true } else if case .tel = $0.uri { true } else { false } }
+        guard let uri = asserted?.uri ?? (try? invite.from)??.uri else { return anonymous }
         var user = Self.number(of: uri) ?? ""
         let host = uri.sipURI?.host.description ?? ""
         if user.isEmpty || user.lowercased() == "anonymous" || host.lowercased() == "anonymous.invalid" {

@@ -15,6 +15,8 @@ struct OutboundRouting {
         var host: String?
         /// The caller ID for From (and P-Asserted-Identity).
         var callerID: String
+        /// The user asked for their number to be withheld (RFC 3323).
+        var hideNumber = false
     }
 
     enum Refusal: Error, Equatable, CustomStringConvertible {
@@ -58,7 +60,10 @@ struct OutboundRouting {
                 user = String(target[..<at])
                 host = String(target[target.index(after: at)...])
             }
-            return Decision(trunk: trunk, user: user, host: host, callerID: callerID(for: caller))
+            let bare = caller.bare.description.lowercased()
+            return Decision(
+                trunk: trunk, user: user, host: host, callerID: callerID(for: caller),
+                hideNumber: settings.users.first { $0.jid == bare }?.hideNumber ?? false)
         }
         throw .noRoute(dialed)
     }

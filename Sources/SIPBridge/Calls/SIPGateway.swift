@@ -52,12 +52,42 @@ final class SIPGateway {
             self.isRunning = true
             logger.info("SIP listening on \(userAgent.endpoint.localAddress.map { "\($0)" } ?? "?") (udp)")
             self.startRegistrations()
+            self.startQualifying()
         }.nonisolated()
     }
 
     func stop() -> EventLoopFuture<Void> {
         isRunning = false
+        for qualifier in qualifiers { qualifier.client.stop() }
         return userAgent.stop()
+    }
+
+    // MARK: Qualify
+
+    /// OPTIONS qualifiers by trunk name (trunks with `qualify` above 0).
+    private(set) var qualifiers: [(trunk: String, client: SIPQualifyClient)] = []
+
+    /// Asks every trunk with `qualify` > 0 for OPTIONS at that interval, logging when one stops
+    /// answering or comes back.
+    func startQualifying() {
+        for trunk in settings.trunks where trunk.qualify > .zero {
+            guard let host = try? SIPHost(parsing: trunk.uri.host) else { continue }
+            let target = SIPURI(host: host, port: trunk.uri.port.map(UInt16.init))
+            let logger = self.logger
+            destination(for: trunk).assumeIsolated().whenSuccess { [weak self] peer in
+                guard let self else { return }
+                let client = self.userAgent.addQualify(target: target, peer: peer, interval: TimeAmount(trunk.qualify)) {
+                    status in
+                    if case .unreachable = status {
+                        logger.warning("trunk \(trunk.name): \(status)")
+                    } else {
+                        logger.info("trunk \(trunk.name): \(status)")
+                    }
+                }
+                self.qualifiers.append((trunk.name, client))
+                client.start()
+            }
+        }
     }
 
     // MARK: Registration
@@ -114,11 +144,16 @@ final class SIPGateway {
     /// One line per trunk for the status command.
     var trunkStatus: [String] {
         settings.trunks.map { trunk in
-            if let registration = registrations.first(where: { $0.trunk == trunk.name }) {
-                return "\(trunk.name) (\(trunk.uri)): \(registration.client.status)"
+            let registration: String
+            if let client = registrations.first(where: { $0.trunk == trunk.name })?.client {
+                registration = "\(client.status)"
+            } else if let problem = registrationProblems[trunk.name] {
+                registration = problem
+            } else {
+                registration = trunk.register ? "registering" : "no registration"
             }
-            if let problem = registrationProblems[trunk.name] { return "\(trunk.name) (\(trunk.uri)): \(problem)" }
-            return "\(trunk.name) (\(trunk.uri)): \(trunk.register ? "registering" : "no registration")"
+            let qualify = qualifiers.first { $0.trunk == trunk.name }.map { "; \($0.client.status)" } ?? ""
+            return "\(trunk.name) (\(trunk.uri)): \(registration)\(qualify)"
         }
     }
 

@@ -72,7 +72,7 @@ extension ConfigurationBuilder {
                 continue
             }
             userLines[jid] = user.line
-            sip.users.append(UserMapping(jid: jid, number: number))
+            sip.users.append(UserMapping(jid: jid, number: number, hideNumber: boolean(user, "hide-number") ?? false))
         }
 
         if let limits = element.children(named: "limits").first {
@@ -169,6 +169,8 @@ extension ConfigurationBuilder {
         }
         if let mode = enumeration(element, "early-media", TrunkConfiguration.EarlyMediaMode.self) { trunk.earlyMedia = mode }
         if let value = boolean(element, "verify-tls") { trunk.verifyTLS = value }
+        if let value = boolean(element, "asserted-identity") { trunk.assertedIdentity = value }
+        if let value = integer(element, "qualify") { trunk.qualify = .seconds(value) }
 
         for allow in element.children(named: "allow-from") {
             guard let text = token(allow, "address") else { continue }

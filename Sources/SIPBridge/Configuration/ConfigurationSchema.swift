@@ -335,6 +335,15 @@ public enum ConfigurationSchema {
         </attribute>
       </optional>
       <optional><attribute name="verify-tls"><ref name="boolean"/></attribute></optional>
+      <optional><attribute name="asserted-identity"><ref name="boolean"/></attribute></optional>
+      <optional>
+        <attribute name="qualify">
+          <data type="integer">
+            <param name="minInclusive">0</param>
+            <param name="maxInclusive">3600</param>
+          </data>
+        </attribute>
+      </optional>
       <interleave>
         <zeroOrMore><ref name="allow-from"/></zeroOrMore>
         <zeroOrMore><ref name="failover"/></zeroOrMore>
@@ -382,6 +391,7 @@ public enum ConfigurationSchema {
     <element name="user">
       <attribute name="jid"><ref name="non-empty"/></attribute>
       <attribute name="number"><ref name="non-empty"/></attribute>
+      <optional><attribute name="hide-number"><ref name="boolean"/></attribute></optional>
     </element>
   </define>
 

@@ -72,6 +72,12 @@ public struct TrunkConfiguration: Sendable, Equatable, CustomStringConvertible, 
     public var earlyMedia: EarlyMediaMode = .ringback
     /// `verify-tls`: verify the trunk's certificate on tls and wss. Default true.
     public var verifyTLS: Bool = true
+    /// `asserted-identity`: outbound INVITEs carry the caller's number in P-Asserted-Identity
+    /// (RFC 3325), as trunks that take the identity from there need. Default false.
+    public var assertedIdentity = false
+    /// `qualify`: seconds between OPTIONS that check the trunk answers (RFC 3261 11); its state is
+    /// shown in "Bridge status" and an unreachable trunk is logged. 0 turns it off. Default 60.
+    public var qualify: Duration = .seconds(60)
     /// `<allow-from address>`: networks inbound requests may come from. When
     /// empty, inbound requests are accepted from the addresses `uri` resolves to.
     public var allowFrom: [IPNetwork] = []

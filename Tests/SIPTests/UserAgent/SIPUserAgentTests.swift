@@ -314,6 +314,31 @@ import Testing
         #expect(log.of("uas").isEmpty)
     }
 
+    @Test func qualifyingSippShowsItReachable() throws {
+        let agent = try Agent()
+        defer { agent.shutdown() }
+        let sipp = try Sipp(scenario: "options-uas.xml")
+        let peer = try SocketAddress(ipAddress: "127.0.0.1", port: sipp.port)
+        let target = try SIPURI(parsing: "sip:127.0.0.1:\(sipp.port)")
+        let statuses = Mutex<[SIPQualifyStatus]>([])
+        let client = try agent.onLoop { agent in
+            let client = agent.addQualify(
+                target: target, peer: peer, interval: .seconds(60)
+            ) { status in statuses.withLock { $0.append(status) } }
+            client.start()
+            return NIOLoopBound(client, eventLoop: agent.eventLoop)
+        }
+        let (status, output) = sipp.wait()
+        #expect(status == 0, "sipp: \(output)")
+        let deadline = Date().addingTimeInterval(5)
+        while statuses.withLock({ $0.isEmpty }) && Date() < deadline { usleep(20_000) }
+        guard case .reachable(_, 200)? = statuses.withLock({ $0.first }) else {
+            Issue.record("\(statuses.withLock { $0 })")
+            return
+        }
+        try agent.onLoop { _ in client.value.stop() }
+    }
+
     @Test func busySippFailsTheCall() throws {
         let agent = try Agent()
         defer { agent.shutdown() }

@@ -1,0 +1,69 @@
+import NIOCore
+
+/// Runs a `SIPQualify` over a `SIPUDPEndpoint` (like `SIPRegistrationClient`): OPTIONS in client
+/// transactions, responses and timeouts routed back by Call-ID through `handle(_:)`, a timer for
+/// the next round. Confined to the endpoint's event loop.
+public final class SIPQualifyClient {
+    public let endpoint: SIPUDPEndpoint
+    /// Where the OPTIONS go.
+    public let peer: SocketAddress
+    private var qualify: SIPQualify
+    private var timer: Scheduled<Void>?
+    private let onStatus: (SIPQualifyStatus) -> Void
+
+    public init(
+        qualify: SIPQualify, endpoint: SIPUDPEndpoint, peer: SocketAddress,
+        onStatus: @escaping (SIPQualifyStatus) -> Void = { _ in }
+    ) {
+        self.qualify = qualify
+        self.endpoint = endpoint
+        self.peer = peer
+        self.onStatus = onStatus
+    }
+
+    /// The current status.
+    public var status: SIPQualifyStatus { qualify.status }
+
+    public func start() { perform(qualify.start(now: endpoint.eventLoop.now)) }
+
+    public func stop() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    /// Offers an endpoint event; returns true when it belonged to this qualifier.
+    @discardableResult
+    public func handle(_ event: SIPUDPEndpoint.Event) -> Bool {
+        let now = endpoint.eventLoop.now
+        switch event {
+        case .response(let response):
+            guard ((try? response.callID) ?? nil) == qualify.callID else { return false }
+            perform(qualify.response(response, now: now))
+            return true
+        case .requestTimedOut(let request):
+            guard ((try? request.callID) ?? nil) == qualify.callID else { return false }
+            perform(qualify.timedOut(now: now))
+            return true
+        case .request, .malformed:
+            return false
+        }
+    }
+
+    private func perform(_ actions: [SIPQualify.Action]) {
+        for action in actions {
+            switch action {
+            case .send(let request): endpoint.send(request: request, to: peer)
+            case .statusChanged(let status): onStatus(status)
+            }
+        }
+        timer?.cancel()
+        timer = nil
+        guard let deadline = qualify.nextDeadline else { return }
+        let bound = NIOLoopBound(self, eventLoop: endpoint.eventLoop)
+        timer = endpoint.eventLoop.scheduleTask(deadline: deadline) {
+            let client = bound.value
+            client.timer = nil
+            client.perform(client.qualify.timerFired(now: client.endpoint.eventLoop.now))
+        }
+    }
+}
