@@ -900,3 +900,97 @@ def test_trunk_qualify_shows_the_phone_reachable_in_status(sip_bridge, xmpp_serv
     trunks = run(lambda: trunk_status(xmpp_server, "reachable"))
     # baresip answers 404 to an OPTIONS for no user of its: any final answer proves the trunk is there.
     assert trunks and re.search(r"reachable \(OPTIONS answered \d{3} in \d+ ms\)", trunks[0]), trunks
+
+
+OFFERLESS_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="offerless-uac">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rrs="true">
+    <action>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP 0" search_in="body" check_it="true" assign_to="offer"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 1 1 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <pause milliseconds="6000"/>
+  <send retrans="500">
+    <![CDATA[
+      BYE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 2 BYE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv response="200"/>
+  <Reference variables="offer"/>
+</scenario>
+"""
+
+
+def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio(sip_bridge, xmpp_server, tmp_path):
+    """An INVITE without SDP (RFC 3261 13.2.1, as some PBXs send for transfers and call pickup): the
+    user's device is rung and answers, the 200 carries the bridge's offer in the trunk's codecs, the ACK
+    the caller's answer, and media then flows to the address in that answer: sipp echoes the RTP, so the
+    client hears its own 440 Hz back through the bridge (Opus -> PCMU -> Opus)."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "offerless", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
+                OFFERLESS_UAC)
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            sipp.start()
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(4.0)
+            samples, rate = peer.received_audio()
+            ended = await peer.wait_event("terminated", timeout=15)
+            return samples, rate, ended
+        finally:
+            await peer.close()
+    samples, rate, ended = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    assert ended.detail.get("reason") == "success", ended
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.5)

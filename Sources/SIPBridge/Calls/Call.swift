@@ -57,6 +57,8 @@ final class Call {
     /// The SIP side of an inbound call, and its offer.
     var serverCall: SIPServerCall?
     var sipRemote: SIPLegSDP.Remote?
+    /// An offerless INVITE's answer (in the ACK) has been applied.
+    var sipAnswerApplied = false
     /// Our JMI propose to the user's devices (inbound).
     var outgoingProposal: JingleOutgoingProposal?
     var ringTimer: Scheduled<Void>?

@@ -24,16 +24,20 @@ extension CallManager {
             logger.notice("refused SIP call \(serverCall.callID): \(limits.calls) calls already active")
             return serverCall.reject(status: 503, reason: "Service Unavailable")
         }
-        guard !serverCall.session.isOfferless else {
-            logger.notice("refused SIP call \(serverCall.callID): INVITE without SDP offer is not supported yet")
-            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
-        }
-        let remote: SIPLegSDP.Remote
-        do {
-            remote = try SIPLegSDP.remote(String(decoding: invite.body, as: UTF8.self))
-        } catch {
-            logger.notice("refused SIP call \(serverCall.callID): \(error)")
-            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+        var remote: SIPLegSDP.Remote
+        if serverCall.session.isOfferless {
+            // RFC 3261 13.2.1: no offer in the INVITE, so our 200 carries one (in the trunk's codecs) and
+            // the ACK the answer; until then the SIP leg has no address.
+            remote = SIPLegSDP.Remote(
+                rtp: TransportAddress(ip: .v4(0), port: 0), rtcp: nil, rtcpMux: false,
+                codecs: SIPLegSDP.Codec.offered(decision.trunk.codecs), direction: .sendrecv, ptime: nil)
+        } else {
+            do {
+                remote = try SIPLegSDP.remote(String(decoding: invite.body, as: UTF8.self))
+            } catch {
+                logger.notice("refused SIP call \(serverCall.callID): \(error)")
+                return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+            }
         }
         let clientCodecs = Self.jingleCodecs(for: remote)
         guard clientCodecs.contains(where: { !$0.isTelephoneEvent }) else {
@@ -190,6 +194,7 @@ extension CallManager {
         let sipCodecs = [sipCodec] + (event.map { [$0] } ?? [])
         call.sipCodecDescription = sipCodecs
         let payloadTypes = sipCodecs.map(\.payloadType)
+        let offerless = serverCall.session.isOfferless
         let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
         let candidates = answer.remoteCandidates
         let fingerprints = answer.fingerprints
@@ -202,7 +207,8 @@ extension CallManager {
                 secure.setRemoteFingerprints(fingerprints, now: media.eventLoop.now)
                 secure.setDTLSRole(role, now: media.eventLoop.now)
             }
-            media.configureSIPLeg(remote, payloadTypes: payloadTypes)
+            // Offerless INVITE: the SIP leg's address comes with the answer in the ACK.
+            if !offerless { media.configureSIPLeg(remote, payloadTypes: payloadTypes) }
         }
         if relayed != nil {
             // Our offer reused the caller's payload types, so the relay maps each to itself.
@@ -247,10 +253,35 @@ extension CallManager {
             }
         case .infoReceived(let body, let contentType):
             forwardInfoDTMF(call, body: body, contentType: contentType)
-        case .acknowledged, .terminated, .provisional, .earlyDialog, .answered, .reinviteAnswered, .reinviteFailed,
-            .infoAnswered:
+        case .acknowledged(let ack):
+            offerlessAnswered(call, ack: ack)
+        case .terminated, .provisional, .earlyDialog, .answered, .reinviteAnswered, .reinviteFailed, .infoAnswered:
             break
         }
+    }
+
+    /// The ACK of an offerless INVITE's 200 carries the SIP side's answer to our offer (RFC 3261
+    /// 13.2.1): its address and codec start the SIP leg. An unusable answer ends the call.
+    private func offerlessAnswered(_ call: Call, ack: SIPMessage) {
+        guard call.serverCall?.session.isOfferless == true, let handle = call.media,
+            let codecs = call.sipCodecDescription, call.sipAnswerApplied == false
+        else { return }
+        call.sipAnswerApplied = true
+        let remote: SIPLegSDP.Remote
+        do {
+            remote = try SIPLegSDP.remote(String(decoding: ack.body, as: UTF8.self))
+        } catch {
+            logger.notice("call \(call.sid): the ACK's SDP answer is unusable: \(error)")
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer in ACK: \(error)"))
+        }
+        guard let audio = remote.audioCodec, codecs.contains(where: { $0.payloadType == audio.payloadType }) else {
+            logger.notice("call \(call.sid): the ACK's answer chose none of our codecs")
+            return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer took no offered codec"))
+        }
+        call.sipRemote = remote
+        let payloadTypes = codecs.map(\.payloadType)
+        handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes) }
+        logger.info("call \(call.sid): answer in ACK, SIP media at \(remote.rtp)")
     }
 
     /// Ends the SIP side of an inbound call: an error response before the answer, BYE after.
