@@ -994,3 +994,99 @@ def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio
     assert sipp.wait(10) == 0, sipp.log()
     assert ended.detail.get("reason") == "success", ended
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.5)
+
+
+EARLY_MEDIA_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="early-media-uas">
+  <recv request="INVITE"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 183 Session Progress
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 2 2 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <pause milliseconds="5000"/>
+  <send retrans="500">
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=sipp 2 2 IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK"/>
+  <recv request="BYE" timeout="10000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+</scenario>
+"""
+
+
+def test_early_media_from_a_183_is_heard_before_the_answer(request, xmpp_server, tmp_path):
+    """A trunk with early-media="accept" that plays audio in early state (sipp echoes the RTP it gets,
+    as an announcement would arrive): the client hears it before the 200, which sipp sends 5 s after
+    the 183; the call then completes and the client's hang-up is a BYE."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "early", ["-rtp_echo"], EARLY_MEDIA_UAS)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge", trunk_extra='early-media="accept"')
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(3.0)
+            early = peer.received_audio()
+            answered_early = sipp.messages.exists() and "SIP/2.0 200 OK" in sipp.messages.read_text(errors="replace")
+            await asyncio.sleep(3.0)
+            await peer.hang_up()
+            return early, answered_early
+        finally:
+            await peer.close()
+    (samples, rate), answered_early = run(body)
+    assert not answered_early, "sipp answered before the early audio was checked"
+    assert sipp.wait(10) == 0, sipp.log()
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=1.5)
