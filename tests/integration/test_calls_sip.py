@@ -1090,3 +1090,135 @@ def test_early_media_from_a_183_is_heard_before_the_answer(request, xmpp_server,
     assert not answered_early, "sipp answered before the early audio was checked"
     assert sipp.wait(10) == 0, sipp.log()
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=1.5)
+
+
+def _sipp_invite_sdp(payload_type: int, name: str, version: int) -> str:
+    return f"""      v=0
+      o=sipp 1 {version} IN IP4 [local_ip]
+      s=-
+      c=IN IP4 [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP {payload_type}
+      a=rtpmap:{payload_type} {name}/8000
+"""
+
+
+CODEC_CHANGE_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="codec-change-uac">
+  <send retrans="500">
+    <![CDATA[
+      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      To: <sip:[service]@[remote_ip]:[remote_port]>
+      Call-ID: [call_id]
+      CSeq: 1 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+""" + _sipp_invite_sdp(0, "PCMU", 1) + """
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="200" rrs="true"/>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 1 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <pause milliseconds="3000"/>
+  <send retrans="500">
+    <![CDATA[
+      INVITE [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 2 INVITE
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+""" + _sipp_invite_sdp(8, "PCMA", 2) + """
+    ]]>
+  </send>
+  <recv response="100" optional="true"/>
+  <recv response="200">
+    <action>
+      <ereg regexp="m=audio [0-9]+ RTP/AVP 8" search_in="body" check_it="true" assign_to="pcma"/>
+    </action>
+  </recv>
+  <send>
+    <![CDATA[
+      ACK [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+      [last_To:]
+      Call-ID: [call_id]
+      CSeq: 2 ACK
+      Contact: <sip:sipp@[local_ip]:[local_port]>
+      Max-Forwards: 70
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <recv request="BYE" timeout="15000"/>
+  <send>
+    <![CDATA[
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <Reference variables="pcma"/>
+</scenario>
+"""
+
+
+def test_reinvite_changing_the_codec_keeps_the_audio(sip_bridge, xmpp_server, tmp_path):
+    """A caller whose re-INVITE switches PCMU -> PCMA mid-call (RFC 3264 section 8.3.2): the bridge
+    answers in PCMA, re-codes the SIP leg, and the audio goes on (sipp echoes the RTP it gets, so the
+    client hears its 440 Hz only if the bridge sends and expects the same codec); the bridge's own
+    call statistics show PCMA on the SIP leg."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "codec", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
+                CODEC_CHANGE_UAC)
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            sipp.start()
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(2.5)
+            before = await active_calls(xmpp_server)
+            await asyncio.sleep(4.0)
+            after = await active_calls(xmpp_server)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            return before, after, samples, rate
+        finally:
+            await peer.close()
+    before, after, samples, rate = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    assert len(before) == 1 and "/PCMU" in before[0], before
+    assert len(after) == 1 and "/PCMA" in after[0], after
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=5.0)

@@ -57,6 +57,8 @@ final class Call {
     /// The SIP side of an inbound call, and its offer.
     var serverCall: SIPServerCall?
     var sipRemote: SIPLegSDP.Remote?
+    /// The client's negotiated audio format and telephone-event, for a later change of the SIP codec.
+    var clientFormats: (audio: JinglePayloadType, event: JinglePayloadType?)?
     /// An offerless INVITE's answer (in the ACK) has been applied.
     var sipAnswerApplied = false
     /// Our JMI propose to the user's devices (inbound).

@@ -210,6 +210,7 @@ extension CallManager {
             // Offerless INVITE: the SIP leg's address comes with the answer in the ACK.
             if !offerless { media.configureSIPLeg(remote, payloadTypes: payloadTypes) }
         }
+        call.clientFormats = (chosen, answer.telephoneEvent)
         if relayed != nil {
             // Our offer reused the caller's payload types, so the relay maps each to itself.
             relay(

@@ -164,6 +164,7 @@ extension CallManager {
         if case .sip(let decision) = call.farEnd { signalDTMFByInfo(call, decision: decision) }
         // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
         if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
+            call.clientFormats = (same, offer.telephoneEvent)
             relay(call, setup: setup, client: same, clientEvent: offer.telephoneEvent, sip: sipCodec, sipEvent: remote.telephoneEvent)
             logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); relaying")
             return accept(call, offer: offer, codec: same, setup: setup, early: early)
@@ -175,6 +176,7 @@ extension CallManager {
                 call, reason: JingleReason(.incompatibleParameters, text: "cannot transcode \(sipCodec.name) for the client"))
         }
         let clientEvent = offer.telephoneEvent.flatMap { $0.clockrate ?? 8000 == clientCodec.clockrate ?? 8000 ? $0 : nil }
+        call.clientFormats = (clientCodec, offer.telephoneEvent)
         transcode(
             call, setup: setup, client: (clientAudio, clientCodec.id), sip: (sipAudio, sipCodec.payloadType),
             clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
@@ -247,7 +249,7 @@ extension CallManager {
     func answerReinvite(
         _ call: Call, request: SIPMessage, answer: ([UInt8]) -> Void, reject: (Int) -> Void
     ) {
-        guard let sipAddress = call.setup?.sipAddress, let codecs = call.sipCodecDescription, let handle = call.media
+        guard let sipAddress = call.setup?.sipAddress, var codecs = call.sipCodecDescription, let handle = call.media
         else { return reject(491) }
         var direction = MediaDirection.sendrecv
         if !request.body.isEmpty {
@@ -255,8 +257,18 @@ extension CallManager {
                 return reject(488)
             }
             direction = remote.direction
+            var codecChanged = false
+            if let current = codecs.first(where: { !$0.isTelephoneEvent }),
+                !remote.codecs.contains(where: { $0.name.lowercased() == current.name.lowercased() })
+            {
+                // The new offer drops our codec (RFC 3264 section 8.3.2): take one of its codecs instead.
+                guard let changed = changeSIPCodec(call, offered: remote) else { return reject(488) }
+                codecs = changed
+                codecChanged = true
+            }
             let payloadTypes = codecs.map(\.payloadType)
-            handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: true) }
+            let onlyIfMoved = !codecChanged
+            handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: onlyIfMoved) }
         }
         let mirrored: MediaDirection
         switch direction {
@@ -278,6 +290,31 @@ extension CallManager {
                 perform(actions, call: call)
             }
         }
+    }
+
+    /// A re-offer from SIP without the call's codec: picks the client's own codec if offered (relay),
+    /// else the first the engine can transcode, and switches the media over. Returns the SIP leg's new
+    /// codecs (with the offer's telephone-event), nil when nothing offered can be used.
+    func changeSIPCodec(_ call: Call, offered remote: SIPLegSDP.Remote) -> [SIPLegSDP.Codec]? {
+        guard let setup = call.setup, let (client, clientEvent) = call.clientFormats else { return nil }
+        let same = remote.codecs.first { !$0.isTelephoneEvent && $0.name.lowercased() == client.name?.lowercased() }
+        guard let codec = same ?? remote.codecs.first(where: { AudioCodec($0) != nil }) else { return nil }
+        let event = remote.telephoneEvent
+        logger.info("call \(call.sid): SIP changes the codec from \(call.sipCodec ?? "?") to \(codec.name)")
+        if same != nil {
+            call.transcoding = false
+            relay(call, setup: setup, client: client, clientEvent: clientEvent, sip: codec, sipEvent: event)
+        } else {
+            guard let clientAudio = AudioCodec(client), let sipAudio = AudioCodec(codec) else { return nil }
+            let matchingEvent = clientEvent.flatMap { $0.clockrate ?? 8000 == client.clockrate ?? 8000 ? $0 : nil }
+            transcode(
+                call, setup: setup, client: (clientAudio, client.id), sip: (sipAudio, codec.payloadType),
+                clientEvent: matchingEvent, sipEvent: event)
+        }
+        let codecs = [codec] + (event.map { [$0] } ?? [])
+        call.sipCodec = codec.name
+        call.sipCodecDescription = codecs
+        return codecs
     }
 
     /// XEP-0167 section 7 hold from the client -> re-INVITE `sendonly` toward SIP (RFC 6337 section 5.3);
