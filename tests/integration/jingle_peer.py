@@ -1123,6 +1123,9 @@ class JinglePeer(slixmpp.ClientXMPP):
       trickle: send session-initiate/session-accept without candidates and each candidate afterwards
         in its own transport-info, as Conversations and Dino trickle them (aiortc itself gathers all
         candidates before the description exists, so this only changes the signalling).
+      candidate_map: called as candidate_map(candidate, "local" | "remote") for every candidate we
+        signal and every one we receive, returning the candidate to use instead (a test's relay
+        puts itself in the path this way); None leaves them alone.
     """
 
     def __init__(self, jid: str, password: str, *, freq: float = 440.0,
@@ -1130,7 +1133,8 @@ class JinglePeer(slixmpp.ClientXMPP):
                  incoming_policy: str = "accept", reject_reason: str = "busy",
                  proceed_delay: float = 0.0, answer_delay: float = 0.0, jmi_reply_to: str = "full",
                  dtmf: bool = True, pause_on_hold: bool = True, hangup_on_media_failure: bool = True,
-                 ice_addresses: Optional[Sequence[str]] = None, trickle: bool = False):
+                 ice_addresses: Optional[Sequence[str]] = None, trickle: bool = False,
+                 candidate_map: Optional[Callable[[Candidate, str], Candidate]] = None):
         super().__init__(jid, password)
         for name, value, allowed in (("propose_policy", propose_policy, ("proceed", "reject", "ignore", "ring")),
                                      ("incoming_policy", incoming_policy, ("accept", "decline", "busy", "manual")),
@@ -1152,6 +1156,7 @@ class JinglePeer(slixmpp.ClientXMPP):
         self.hangup_on_media_failure = hangup_on_media_failure
         self.ice_addresses = list(ice_addresses) if ice_addresses is not None else None
         self.trickle = trickle
+        self.candidate_map = candidate_map
         self.events: "list[PeerEvent]" = []
         self.received: "list[ET.Element]" = []   # every Jingle IQ / JMI message received (copies)
         self.sent: "list[ET.Element]" = []       # every Jingle / JMI payload sent
@@ -1524,11 +1529,11 @@ class JinglePeer(slixmpp.ClientXMPP):
 
     def _signalled(self, desc: Description) -> Description:
         """What session-initiate/accept carries: no candidates when they are trickled afterwards."""
-        if not self.trickle:
+        if not self.trickle and self.candidate_map is None:
             return desc
         out = copy.deepcopy(desc)
         for content in out.contents:
-            content.candidates = []
+            content.candidates = [] if self.trickle else [self.candidate_map(c, "local") for c in content.candidates]
         return out
 
     async def _trickle_candidates(self, c: Call, desc: Description) -> None:
@@ -1541,7 +1546,7 @@ class JinglePeer(slixmpp.ClientXMPP):
                 cel = ET.SubElement(j, q(NS_JINGLE, "content"), {"creator": content.creator, "name": content.name})
                 t = ET.SubElement(cel, q(NS_ICE_UDP, "transport"),
                                   {"ufrag": content.ufrag or "", "pwd": content.pwd or ""})
-                t.append(cand.to_xml())
+                t.append((self.candidate_map(cand, "local") if self.candidate_map else cand).to_xml())
                 try:
                     await self._send_jingle(c, j, timeout=5)
                 except (IqError, IqTimeout) as e:
@@ -1627,6 +1632,8 @@ class JinglePeer(slixmpp.ClientXMPP):
         for mid, cand in items:
             if cand.protocol != "udp":
                 continue  # XEP-0176 is UDP; aioice would ignore it anyway
+            if self.candidate_map is not None:
+                cand = self.candidate_map(cand, "remote")
             await c.pc.addIceCandidate(RTCIceCandidate(
                 component=cand.component, foundation=cand.foundation, ip=cand.ip, port=cand.port,
                 priority=cand.priority, protocol=cand.protocol, type=cand.type,
@@ -1636,6 +1643,9 @@ class JinglePeer(slixmpp.ClientXMPP):
         """setRemoteDescription, then the transport-info candidates that arrived before it."""
         c.remote_desc = desc
         to_aiortc = self._for_aiortc(desc)
+        if self.candidate_map is not None:
+            for content in to_aiortc.contents:
+                content.candidates = [self.candidate_map(cand, "remote") for cand in content.candidates]
         validate_for_aiortc(to_aiortc.contents[0], is_offer=sdp_type == "offer")
         try:
             await c.pc.setRemoteDescription(RTCSessionDescription(

@@ -16,6 +16,8 @@ import pytest
 from audio_analysis import analyse_tone, write_tone_wav
 from baresip_peer import BaresipPeer, available_codecs, free_udp_tcp_ports
 from servers import LOOPBACK, ManagedProcess, tail
+from sipp_scenarios import (PCMU, SERVICE_URI, Caller, dtmf_relay, jump_if, label, pause, recv, scenario, sdp,
+                            uac_request, uas_response, verifyauth)
 
 SIPP = "/usr/bin/sipp"
 CODECS = available_codecs()
@@ -233,87 +235,25 @@ def test_sipp_uas_answers_baresip(make_peer, make_sipp):
     _check_tone(a, 440)
 
 
-UAC_WITH_INFO = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="UAC sending DTMF by SIP INFO">
-  <send retrans="500">
-    <![CDATA[
+# This caller writes its requests its own way: From sipp, the INVITE's To with the callee's tag
+# ([peer_tag_param]) on the later requests, and a Contact on the INVITE only.
+_INFO_CALLER = Caller(user="sipp", tag="uac", dialog_to=f"To: <{SERVICE_URI}>[peer_tag_param]",
+                      contact_in_dialog=False)
 
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <pause milliseconds="500"/>
-  <send retrans="500">
-    <![CDATA[
-
-      INFO [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 2 INFO
-      Max-Forwards: 70
-      Content-Type: application/dtmf-relay
-      Content-Length: [len]
-
-      Signal=7
-      Duration=160
-
-    ]]>
-  </send>
-  <recv response="200"/>
-  <pause milliseconds="500"/>
-  <send retrans="500">
-    <![CDATA[
-
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]uac[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
-      Call-ID: [call_id]
-      CSeq: 3 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200" crlf="true"/>
-</scenario>
-"""
+UAC_WITH_INFO = scenario(
+    "UAC sending DTMF by SIP INFO",
+    uac_request("INVITE", 1, initial=True, body=sdp(PCMU, ip_type_keywords=True), caller=_INFO_CALLER),
+    recv(100, optional=True),
+    recv(180, optional=True),
+    recv(200, rrs=True),
+    uac_request("ACK", 1, caller=_INFO_CALLER),
+    pause(500),
+    uac_request("INFO", 2, body=dtmf_relay("7", 160), caller=_INFO_CALLER),
+    recv(200),
+    pause(500),
+    uac_request("BYE", 3, caller=_INFO_CALLER),
+    recv(200, crlf=True),
+)
 
 
 def test_sipp_uac_calls_baresip_with_info_dtmf(make_peer, make_sipp):
@@ -330,75 +270,23 @@ def test_sipp_uac_calls_baresip_with_info_dtmf(make_peer, make_sipp):
 
 
 def _registrar(password: str) -> str:
-    return f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="registrar with digest">
-  <recv request="REGISTER" crlf="true"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 401 Unauthorized
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]reg[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      WWW-Authenticate: Digest realm="test", nonce="n[pid]x", algorithm=MD5, qop="auth"
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="REGISTER">
-    <action>
-      <verifyauth assign_to="authok" username="alice" password="{password}"/>
-    </action>
-  </recv>
-  <nop hide="true" test="authok" next="good"/>
-  <send next="done">
-    <![CDATA[
-
-      SIP/2.0 403 Forbidden
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]reg[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <label id="good"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]reg[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      [last_Contact:];expires=60
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <!-- baresip unregisters (Expires: 0) when it is stopped -->
-  <recv request="REGISTER"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]reg[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <label id="done"/>
-</scenario>
-"""
+    """A registrar that challenges the first REGISTER (digest, qop=auth), answers the second 200 if it
+    proves alice's `password` and 403 if not, then answers 200 to the REGISTER that unregisters."""
+    return scenario(
+        "registrar with digest",
+        recv("REGISTER", crlf=True),
+        uas_response(401, "Unauthorized", to_tag="reg",
+                     headers=['WWW-Authenticate: Digest realm="test", nonce="n[pid]x", algorithm=MD5, qop="auth"']),
+        recv("REGISTER", verifyauth("authok", "alice", password)),
+        jump_if("authok", "good"),
+        uas_response(403, "Forbidden", to_tag="reg", next_label="done"),
+        label("good"),
+        uas_response(200, "OK", to_tag="reg", headers=["[last_Contact:];expires=60"]),
+        # baresip unregisters (Expires: 0) when it is stopped.
+        recv("REGISTER"),
+        uas_response(200, "OK", to_tag="reg"),
+        label("done"),
+    )
 
 
 @pytest.mark.parametrize("password,ok", [("s3cret", True), ("wrong", False)])

@@ -23,6 +23,8 @@ from bridge import Bridge, bridge_binary  # noqa: E402
 from conftest import _start_server  # noqa: E402
 from clients import Session, parse_form, q  # noqa: E402
 from jingle_peer import open_peer  # noqa: E402
+from sipp_scenarios import (CONTACT, PCMA, PCMU, TELEPHONE_EVENT, dtmf_relay, ereg, pause, recv,  # noqa: E402
+                            scenario, sdp, uac_request, uas_response)
 
 NS_COMMANDS = "http://jabber.org/protocol/commands"
 from servers import free_ports  # noqa: E402
@@ -93,6 +95,23 @@ def active_calls(xmpp_server):
             form = response.child(NS_COMMANDS, "command").find(q("jabber:x:data", "x"))
             return parse_form(form).get("calls", [])
     return body()
+
+
+async def record_call(xmpp_server, callee: str, *, codec: str = "opus", seconds: float = AUDIO_SECONDS,
+                      use_jmi: bool = True, **options):
+    """alice calls `callee` sending 440 Hz, lets the media run `seconds` once connected and hangs up;
+    returns what she heard. `options` go to the JinglePeer (e.g. candidate_map)."""
+    peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"], **options)
+    try:
+        await peer.call(callee, use_jmi=use_jmi, codecs=[codec])
+        await peer.wait_event("accepted", timeout=10)
+        await peer.wait_event("connected", timeout=10)
+        await asyncio.sleep(seconds)
+        samples, rate = peer.received_audio()
+        await peer.hang_up()
+        return samples, rate
+    finally:
+        await peer.close()
 
 
 async def trunk_status(xmpp_server, expected: str, attempts: int = 50):
@@ -486,89 +505,21 @@ def test_early_media_accepts_the_session_on_183_when_the_trunk_says_so(request, 
     analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=AUDIO_SECONDS - 2)
 
 
-INFO_DTMF_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="info-dtmf-uac">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0 101
-      a=rtpmap:0 PCMU/8000
-      a=rtpmap:101 telephone-event/8000
-      a=fmtp:101 0-16
-
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="183" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <pause milliseconds="2500"/>
-  <send retrans="500">
-    <![CDATA[
-      INFO [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 2 INFO
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/dtmf-relay
-      Content-Length: [len]
-
-      Signal=7
-      Duration=200
-
-    ]]>
-  </send>
-  <recv response="200"/>
-  <pause milliseconds="1500"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 3 BYE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200"/>
-</scenario>
-"""
+INFO_DTMF_UAC = scenario(
+    "info-dtmf-uac",
+    uac_request("INVITE", 1, initial=True, body=sdp(PCMU, TELEPHONE_EVENT)),
+    recv(100, optional=True),
+    recv(180, optional=True),
+    recv(183, optional=True),
+    recv(200, rrs=True),
+    uac_request("ACK", 1),
+    pause(2500),
+    uac_request("INFO", 2, body=dtmf_relay("7", 200)),
+    recv(200),
+    pause(1500),
+    uac_request("BYE", 3),
+    recv(200),
+)
 
 
 def test_sip_info_dtmf_reaches_the_client_as_rfc4733(sip_bridge, xmpp_server, tmp_path):
@@ -640,65 +591,18 @@ def test_client_that_goes_offline_is_hung_up_after_the_grace_period(request, xmp
     assert "did not come back" in bridge.log_tail(200)
 
 
-INFO_DTMF_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="info-dtmf-uas">
-  <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 2 2 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [local_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="INFO">
-    <action>
-      <ereg regexp="Signal=5" search_in="body" check_it="true" assign_to="signal"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <Reference variables="signal"/>
-</scenario>
-"""
+INFO_DTMF_UAS = scenario(
+    "info-dtmf-uas",
+    recv("INVITE"),
+    uas_response(200, "OK", to_tag=True, headers=[CONTACT], body=sdp(PCMU, session=2, address="[local_ip]"),
+                 retrans=True),
+    recv("ACK"),
+    recv("INFO", ereg("Signal=5", "signal")),
+    uas_response(200, "OK"),
+    recv("BYE"),
+    uas_response(200, "OK"),
+    references=["signal"],
+)
 
 
 def test_client_dtmf_goes_as_sip_info_to_a_dtmf_info_trunk(request, xmpp_server, tmp_path):
@@ -726,92 +630,31 @@ def test_client_dtmf_goes_as_sip_info_to_a_dtmf_info_trunk(request, xmpp_server,
     assert "Content-Type: application/dtmf-relay" in sipp.messages.read_text(errors="replace")
 
 
-# Each refresh UPDATE of the bridge, checked and answered 200 with the same timer.
-_TIMER_REFRESH = """  <recv request="UPDATE" timeout="5000">
-    <action>
-      <ereg regexp="6;refresher=uac" search_in="hdr" header="Session-Expires:" check_it="true" assign_to="r{n}"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Require: timer
-      Session-Expires: 6;refresher=uac
-      Content-Length: 0
+_SESSION_EXPIRES = "Session-Expires: 6;refresher=uac"
 
-    ]]>
-  </send>
-"""
 
-TIMER_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="session-timer-uas">
-  <recv request="INVITE">
-    <action>
-      <ereg regexp="timer" search_in="hdr" header="Supported:" check_it="true" assign_to="timer"/>
-      <ereg regexp="[0-9]+" search_in="hdr" header="Session-Expires:" check_it="true" assign_to="asked"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 180 Ringing
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Content-Length: 0
+def _timer_refresh(n: int) -> str:
+    """A refresh UPDATE of the bridge, checked (into the variable r<n>) and answered 200 with the same timer."""
+    return (recv("UPDATE", ereg("6;refresher=uac", f"r{n}", header="Session-Expires:"), timeout=5000)
+            + uas_response(200, "OK", headers=["Require: timer", _SESSION_EXPIRES]))
 
-    ]]>
-  </send>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE
-      Supported: timer
-      Require: timer
-      Session-Expires: 6;refresher=uac
-      Content-Type: application/sdp
-      Content-Length: [len]
 
-      v=0
-      o=sipp 2 2 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-""" + "".join(_TIMER_REFRESH.format(n=n) for n in (1, 2)) + """  <recv request="BYE" timeout="10000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <Reference variables="timer,asked,r1,r2"/>
-</scenario>
-"""
+TIMER_UAS = scenario(
+    "session-timer-uas",
+    recv("INVITE",
+         ereg("timer", "timer", header="Supported:"),
+         ereg("[0-9]+", "asked", header="Session-Expires:")),
+    uas_response(180, "Ringing", to_tag=True, headers=[CONTACT]),
+    uas_response(200, "OK", to_tag=True, body=sdp(PCMU, session=2), retrans=True,
+                 headers=[CONTACT, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, UPDATE", "Supported: timer",
+                          "Require: timer", _SESSION_EXPIRES]),
+    recv("ACK"),
+    _timer_refresh(1),
+    _timer_refresh(2),
+    recv("BYE", timeout=10000),
+    uas_response(200, "OK"),
+    references=["timer", "asked", "r1", "r2"],
+)
 
 
 def test_session_timer_refreshes_keep_the_call_and_its_audio(request, xmpp_server, tmp_path):
@@ -825,49 +668,21 @@ def test_session_timer_refreshes_keep_the_call_and_its_audio(request, xmpp_serve
     make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge")
     seconds = 8.0
 
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        try:
-            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
-            await peer.wait_event("accepted", timeout=10)
-            await peer.wait_event("connected", timeout=10)
-            await asyncio.sleep(seconds)
-            samples, rate = peer.received_audio()
-            await peer.hang_up()
-            return samples, rate
-        finally:
-            await peer.close()
-    samples, rate = run(body)
+    samples, rate = run(lambda: record_call(xmpp_server, f"{NUMBER}@sip.localhost", seconds=seconds))
     assert sipp.wait(10) == 0, sipp.log()
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=seconds - 2)
 
 
-PRIVACY_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="privacy-uas">
-  <recv request="INVITE">
-    <action>
-      <ereg regexp="anonymous@anonymous.invalid" search_in="hdr" header="From:" check_it="true" assign_to="f"/>
-      <ereg regexp="id" search_in="hdr" header="Privacy:" check_it="true" assign_to="p"/>
-      <ereg regexp="sip:\\+15550001111@127.0.0.1" search_in="hdr" header="P-Asserted-Identity:" check_it="true"
-            assign_to="pai"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      SIP/2.0 486 Busy Here
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <Reference variables="f,p,pai"/>
-</scenario>
-"""
+PRIVACY_UAS = scenario(
+    "privacy-uas",
+    recv("INVITE",
+         ereg("anonymous@anonymous.invalid", "f", header="From:"),
+         ereg("id", "p", header="Privacy:"),
+         ereg(r"sip:\+15550001111@127.0.0.1", "pai", header="P-Asserted-Identity:")),
+    uas_response(486, "Busy Here", to_tag=True),
+    recv("ACK"),
+    references=["f", "p", "pai"],
+)
 
 
 def test_withheld_number_goes_out_anonymous_with_the_asserted_identity(request, xmpp_server, tmp_path):
@@ -902,71 +717,18 @@ def test_trunk_qualify_shows_the_phone_reachable_in_status(sip_bridge, xmpp_serv
     assert trunks and re.search(r"reachable \(OPTIONS answered \d{3} in \d+ ms\)", trunks[0]), trunks
 
 
-OFFERLESS_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="offerless-uac">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true">
-    <action>
-      <ereg regexp="m=audio [0-9]+ RTP/AVP 0" search_in="body" check_it="true" assign_to="offer"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 1 1 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <pause milliseconds="6000"/>
-  <send retrans="500">
-    <![CDATA[
-      BYE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 2 BYE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv response="200"/>
-  <Reference variables="offer"/>
-</scenario>
-"""
+OFFERLESS_UAC = scenario(
+    "offerless-uac",
+    uac_request("INVITE", 1, initial=True),
+    recv(100, optional=True),
+    recv(180, optional=True),
+    recv(200, ereg("m=audio [0-9]+ RTP/AVP 0", "offer"), rrs=True),
+    uac_request("ACK", 1, body=sdp(PCMU)),
+    pause(6000),
+    uac_request("BYE", 2),
+    recv(200),
+    references=["offer"],
+)
 
 
 def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio(sip_bridge, xmpp_server, tmp_path):
@@ -996,70 +758,16 @@ def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.5)
 
 
-EARLY_MEDIA_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="early-media-uas">
-  <recv request="INVITE"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 183 Session Progress
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 2 2 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <pause milliseconds="5000"/>
-  <send retrans="500">
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=sipp 2 2 IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK"/>
-  <recv request="BYE" timeout="10000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-</scenario>
-"""
+EARLY_MEDIA_UAS = scenario(
+    "early-media-uas",
+    recv("INVITE"),
+    uas_response(183, "Session Progress", to_tag=True, headers=[CONTACT], body=sdp(PCMU, session=2)),
+    pause(5000),
+    uas_response(200, "OK", to_tag=True, headers=[CONTACT], body=sdp(PCMU, session=2), retrans=True),
+    recv("ACK"),
+    recv("BYE", timeout=10000),
+    uas_response(200, "OK"),
+)
 
 
 def test_early_media_from_a_183_is_heard_before_the_answer(request, xmpp_server, tmp_path):
@@ -1092,105 +800,22 @@ def test_early_media_from_a_183_is_heard_before_the_answer(request, xmpp_server,
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=1.5)
 
 
-def _sipp_invite_sdp(payload_type: int, name: str, version: int) -> str:
-    return f"""      v=0
-      o=sipp 1 {version} IN IP4 [local_ip]
-      s=-
-      c=IN IP4 [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP {payload_type}
-      a=rtpmap:{payload_type} {name}/8000
-"""
-
-
-CODEC_CHANGE_UAC = """<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="codec-change-uac">
-  <send retrans="500">
-    <![CDATA[
-      INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      To: <sip:[service]@[remote_ip]:[remote_port]>
-      Call-ID: [call_id]
-      CSeq: 1 INVITE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-""" + _sipp_invite_sdp(0, "PCMU", 1) + """
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="180" optional="true"/>
-  <recv response="200" rrs="true"/>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 1 ACK
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <pause milliseconds="3000"/>
-  <send retrans="500">
-    <![CDATA[
-      INVITE [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 2 INVITE
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-""" + _sipp_invite_sdp(8, "PCMA", 2) + """
-    ]]>
-  </send>
-  <recv response="100" optional="true"/>
-  <recv response="200">
-    <action>
-      <ereg regexp="m=audio [0-9]+ RTP/AVP 8" search_in="body" check_it="true" assign_to="pcma"/>
-    </action>
-  </recv>
-  <send>
-    <![CDATA[
-      ACK [next_url] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-      From: <sip:+15550001234@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
-      [last_To:]
-      Call-ID: [call_id]
-      CSeq: 2 ACK
-      Contact: <sip:sipp@[local_ip]:[local_port]>
-      Max-Forwards: 70
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="BYE" timeout="15000"/>
-  <send>
-    <![CDATA[
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <Reference variables="pcma"/>
-</scenario>
-"""
+CODEC_CHANGE_UAC = scenario(
+    "codec-change-uac",
+    uac_request("INVITE", 1, initial=True, body=sdp(PCMU)),
+    recv(100, optional=True),
+    recv(180, optional=True),
+    recv(200, rrs=True),
+    uac_request("ACK", 1),
+    pause(3000),
+    uac_request("INVITE", 2, body=sdp(PCMA, version=2)),
+    recv(100, optional=True),
+    recv(200, ereg("m=audio [0-9]+ RTP/AVP 8", "pcma")),
+    uac_request("ACK", 2),
+    recv("BYE", timeout=15000),
+    uas_response(200, "OK"),
+    references=["pcma"],
+)
 
 
 def test_reinvite_changing_the_codec_keeps_the_audio(sip_bridge, xmpp_server, tmp_path):
