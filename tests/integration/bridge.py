@@ -22,7 +22,7 @@ def bridge_binary() -> Path:
 
 
 def config_xml(server, data_dir: Path, admins=("admin@localhost",),
-               allowed=("alice@localhost", "admin@localhost"), sip_xml: str = "") -> str:
+               allowed=("alice@localhost", "admin@localhost"), sip_xml: str = "", media_xml: str = "") -> str:
     a = quoteattr
     if not sip_xml:
         # A SIP listener of its own, so bridges under test never fight over 5060.
@@ -37,7 +37,7 @@ def config_xml(server, data_dir: Path, admins=("admin@localhost",),
   <data directory={a(str(data_dir))}/>
   <admins>{admins_xml}</admins>
   <access>{allow_xml}</access>
-  <media bind-address="127.0.0.1"/>
+  <media bind-address="127.0.0.1">{media_xml}</media>
   {sip_xml}
   <log level="debug"/>
 </bridge>
@@ -56,9 +56,11 @@ class Bridge:
         self.process: "ManagedProcess | None" = None
         self.last_startup_seconds: "float | None" = None
         self.sip_xml = ""  # inner XML of <sip>, e.g. listeners, trunks and routes
+        self.media_xml = ""  # inner XML of <media>, e.g. <stun server=.../>
 
     def write_config(self) -> None:
-        self.config_path.write_text(config_xml(self.server, self.data_dir, sip_xml=self.sip_xml))
+        self.config_path.write_text(config_xml(self.server, self.data_dir, sip_xml=self.sip_xml,
+                                               media_xml=self.media_xml))
 
     def start(self, timeout: float = 15.0) -> float:
         """Start the bridge and wait until the component answers disco#info."""

@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audio_analysis import analyse_tone  # noqa: E402
 from baresip_peer import BaresipPeer  # noqa: E402
-from jingle_peer import Candidate, open_peer  # noqa: E402
+from bridge import Bridge, bridge_binary  # noqa: E402
+from jingle_peer import NS_ICE_UDP, Candidate, open_peer, q  # noqa: E402
 from servers import free_ports  # noqa: E402
 from test_calls_sip import DID, NUMBER, _SippPhone, make_sip_bridge, record_call, run  # noqa: E402
 
@@ -238,3 +239,65 @@ def test_inbound_call_survives_a_lost_final_dtls_flight(request, xmpp_server, tm
     assert dropped_flights, "the bridge never sent a ChangeCipherSpec: it was not the DTLS server"
     analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=2.0)
     analyse_tone(*phone.recording(), 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.0)
+
+
+class StunServer(asyncio.DatagramProtocol):
+    """A minimal RFC 8489 Binding server that reports a fixed "public" address, as a STUN server on the
+    far side of a NAT would: the bridge must turn it into a server-reflexive candidate."""
+
+    MAGIC = 0x2112A442
+
+    def __init__(self, public_ip: str, public_port: int):
+        self.public = (public_ip, public_port)
+        self.requests = 0
+
+    def datagram_received(self, data, addr):
+        if len(data) < 20 or data[0:2] != b"\x00\x01" or int.from_bytes(data[4:8], "big") != self.MAGIC:
+            return
+        self.requests += 1
+        ip = bytes(int(x) for x in self.public[0].split("."))
+        xport = (self.public[1] ^ (self.MAGIC >> 16)).to_bytes(2, "big")
+        xaddr = bytes(b ^ m for b, m in zip(ip, self.MAGIC.to_bytes(4, "big")))
+        attribute = b"\x00\x20" + (8).to_bytes(2, "big") + b"\x00\x01" + xport + xaddr
+        header = b"\x01\x01" + len(attribute).to_bytes(2, "big") + data[4:20]
+        self.transport.sendto(header + attribute, addr)
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+
+def test_stun_server_gives_a_server_reflexive_candidate(request, xmpp_server, tmp_path):
+    """<media><stun server>: each call asks the STUN server for its public address and signals it as a
+    server-reflexive candidate (related to the host candidate), trickled in a transport-info when the
+    session-accept already went out; the call itself keeps working on the host pair."""
+    stun_port = free_ports(1)[0]
+    bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
+    bridge.media_xml = f'<stun server="127.0.0.1:{stun_port}"/>'
+    request.addfinalizer(bridge.stop)
+
+    async def body():
+        loop = asyncio.get_running_loop()
+        stun = StunServer("203.0.113.77", 40000)
+        transport, _ = await loop.create_datagram_endpoint(lambda: stun, local_addr=(LOOPBACK, stun_port))
+        peer = None
+        try:
+            await loop.run_in_executor(None, bridge.start)
+            peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=[LOOPBACK])
+            await peer.call("echo@sip.localhost", use_jmi=False, codecs=["opus"])
+            await peer.wait_event("accepted", timeout=10)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(3.0)
+            samples, rate = peer.received_audio()
+            candidates = [c for j in peer.received_jingle() for c in j.iter(q(NS_ICE_UDP, "candidate"))]
+            await peer.hang_up()
+            return stun.requests, candidates, samples, rate
+        finally:
+            if peer is not None:
+                await peer.close()
+            transport.close()
+    requests, candidates, samples, rate = run(body)
+    assert requests >= 1, "the bridge never asked the STUN server"
+    srflx = [c.attrib for c in candidates if c.get("type") == "srflx"]
+    assert any(c.get("ip") == "203.0.113.77" and c.get("port") == "40000" and c.get("rel-addr") == LOOPBACK
+               for c in srflx), [c.attrib for c in candidates]
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=1.5)

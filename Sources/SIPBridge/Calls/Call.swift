@@ -61,6 +61,10 @@ final class Call {
     var clientFormats: (audio: JinglePayloadType, event: JinglePayloadType?)?
     /// An offerless INVITE's answer (in the ACK) has been applied.
     var sipAnswerApplied = false
+    /// Our ICE transport went out (session-accept or session-initiate): later candidates are trickled.
+    var transportSignalled = false
+    /// Candidates the media reported before its set-up reached the call.
+    var earlyCandidates: [Media.ICECandidate] = []
     /// Our JMI propose to the user's devices (inbound).
     var outgoingProposal: JingleOutgoingProposal?
     var ringTimer: Scheduled<Void>?

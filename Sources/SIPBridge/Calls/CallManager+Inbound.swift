@@ -152,6 +152,7 @@ extension CallManager {
             do {
                 let (session, actions) = try proposal.initiateSession(contents: [content])
                 call.session = session
+                call.transportSignalled = true
                 call.state = .connecting
                 self.perform(actions, call: call)
             } catch {

@@ -42,6 +42,8 @@ final class CallManager {
     /// The `<sip>` settings, for inbound routing.
     var sipSettings = SIPSettings()
     var calls: [String: Call] = [:]
+    /// `<media><stun server>` resolved: each call gathers a server-reflexive candidate from it.
+    private(set) var stunServers: [TransportAddress] = []
     private(set) var recent: [Call] = []
     var counters = Counters()
 
@@ -61,6 +63,31 @@ final class CallManager {
         // Shuffled: a restarted bridge (or a neighbour using the same range) rarely meets a port in use.
         var generator = SystemRandomNumberGenerator()
         self.ports = RTPPortAllocator(range: try RTPPortRange(lower: low, upper: high), using: &generator)
+        resolveSTUNServer()
+    }
+
+    /// An IP address is used as it is; a name is looked up once off the event loops (getaddrinfo blocks)
+    /// and used by calls from then on. A name that does not resolve is logged and ICE goes on without it.
+    private func resolveSTUNServer() {
+        guard let server = media.stun, let port = UInt16(exactly: server.port) else { return }
+        if let address = TransportAddress(server.host, port: port) {
+            stunServers = [address]
+            return
+        }
+        let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
+        let loop = component.eventLoop
+        let logger = logger
+        Thread.detachNewThread {
+            let resolved = (try? SocketAddress.makeAddressResolvingHost(server.host, port: server.port))
+                .flatMap { $0.ipAddress }.flatMap { TransportAddress($0, port: port) }
+            loop.execute {
+                guard let resolved else {
+                    return logger.error("STUN server \(server) does not resolve; no server-reflexive candidates")
+                }
+                logger.info("STUN server \(server) is \(resolved)")
+                managerBox.value.stunServers = [resolved]
+            }
+        }
     }
 
     func install(on router: StanzaRouter) {
@@ -408,6 +435,7 @@ final class CallManager {
         // The offerer controls (RFC 8445 section 6.1.1): the client when it offered, else we do.
         ice.role = offer == nil ? .controlling : .controlled
         ice.lite = media.iceLite
+        ice.stunServers = stunServers
         let iceConfiguration = ice
         let certificate = self.certificate
         let bindAddress = media.bindAddress
@@ -464,8 +492,12 @@ final class CallManager {
         setup.hop(to: componentLoop).assumeIsolated().whenComplete { [weak self] result in
             guard let self else { return }
             switch result {
-            case .success(let setup):
+            case .success(var setup):
                 call.media = setup.handle
+                // Candidates gathered while the set-up hopped here (a STUN answer on loopback is that fast).
+                setup.candidates += call.earlyCandidates.filter { !setup.candidates.contains($0) }
+                call.earlyCandidates = []
+                call.setup = setup
                 guard call.state == .connecting else { return self.releaseMedia(call) }
                 body(setup)
             case .failure(let error):
@@ -494,6 +526,7 @@ final class CallManager {
         do {
             let actions = try session.accept(contents: [answer])
             call.session = session
+            call.transportSignalled = true
             call.state = .active
             if !early {
                 call.answeredAt = component.eventLoop.now
@@ -510,7 +543,8 @@ final class CallManager {
     struct MediaSetup: Sendable {
         let handle: MediaHandle
         let credentials: ICECredentials
-        let candidates: [Media.ICECandidate]
+        /// Our candidates so far; server-reflexive ones gathered before our transport is signalled join.
+        var candidates: [Media.ICECandidate]
         /// The SIP leg's address as the SIP peer must see it (the public address behind NAT).
         let sipAddress: TransportAddress?
     }
@@ -534,8 +568,35 @@ final class CallManager {
         case .inactive(let leg):
             logger.warning("call \(sid): no RTP on the \(leg) leg")
             terminate(call, reason: JingleReason(.failedTransport, text: "no media received"))
+        case .transport(.jingle, .gatheringComplete):
+            logger.debug("call \(sid): ICE gathering complete")
+        case .transport(.jingle, .localCandidate(let candidate)):
+            logger.debug("call \(sid): local candidate \(candidate)")
+            if candidate.kind != .host { trickle(candidate, call: call) }
         case .transport, .latched:
             break
+        }
+    }
+
+    /// A candidate gathered after set-up (server-reflexive, from `<stun>`): part of our transport when
+    /// that is not signalled yet, else sent in a transport-info (XEP-0176 section 2.2, trickle ICE).
+    func trickle(_ candidate: Media.ICECandidate, call: Call) {
+        guard var setup = call.setup else { return call.earlyCandidates.append(candidate) }
+        guard !setup.candidates.contains(candidate) else { return }
+        setup.candidates.append(candidate)
+        call.setup = setup
+        guard call.transportSignalled, var session = call.session else { return }
+        let transport = JingleICEUDPTransport(
+            ufrag: setup.credentials.ufrag, pwd: setup.credentials.password,
+            candidates: [JingleMediaOffer.jingleCandidate(candidate, id: "c\(setup.candidates.count - 1)")])
+        let content = session.contents.first?.name ?? "0"
+        do {
+            let actions = try session.sendTransportInfo(content: content, transport: transport)
+            call.session = session
+            logger.info("call \(call.sid): trickled \(candidate.kind) candidate \(candidate.address)")
+            perform(actions, call: call)
+        } catch {
+            logger.warning("call \(call.sid): cannot send transport-info: \(error)")
         }
     }
 
