@@ -135,14 +135,17 @@ def uas_response(status: int, reason: str, *, to_tag: "bool | str" = False, head
 
 
 def recv(message: "int | str", *actions: str, optional: bool = False, rrs: bool = False,
-         timeout: "int | None" = None, crlf: bool = False) -> str:
+         timeout: "int | None" = None, crlf: bool = False, auth: bool = False) -> str:
     """A `<recv>` of a response (`message` is its status code) or a request (its method).
 
     `actions` (`ereg()`, `verifyauth()`) run on the message received; `rrs` stores its Record-Route for
     the `[next_url]` of later requests; `timeout` is in milliseconds; `crlf` only adds an empty line
-    to sipp's screen.
+    to sipp's screen; `auth` keeps a 401/407's challenge for the `[authentication ...]` of the next
+    request.
     """
     attributes = {"response" if isinstance(message, int) else "request": str(message)}
+    if auth:
+        attributes["auth"] = "true"
     if optional:
         attributes["optional"] = "true"
     if rrs:

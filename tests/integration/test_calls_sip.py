@@ -55,7 +55,7 @@ def own_server(request, server_kind, tmp_path):
     return _start_server(request, server_kind, tmp_path / server_kind)
 
 
-def make_sip_bridge(request, server, phone, root, trunk_extra="", extra=""):
+def make_sip_bridge(request, server, phone, root, trunk_extra="", extra="", trunk_children=""):
     bridge = Bridge(bridge_binary(), server, root)
     if isinstance(phone, _SippPhone):
         # A sipp scenario plays one dialog: the bridge's qualify OPTIONS would be an unexpected message.
@@ -63,7 +63,9 @@ def make_sip_bridge(request, server, phone, root, trunk_extra="", extra=""):
     sip_port = next(p for p in free_ports(4) if p not in (phone.sip_port, phone.sip_port + 1, phone.ctrl_port))
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
-      <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="PCMU PCMA telephone-event" {trunk_extra}/>
+      <trunk name="phone" uri="sip:127.0.0.1:{phone.sip_port}" codecs="PCMU PCMA telephone-event" {trunk_extra}>
+        {trunk_children}
+      </trunk>
       <route match="[0-9]+" trunk="phone" emergency="allow"/>
       <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
       {extra}
@@ -847,3 +849,62 @@ def test_reinvite_changing_the_codec_keeps_the_audio(sip_bridge, xmpp_server, tm
     assert len(before) == 1 and "/PCMU" in before[0], before
     assert len(after) == 1 and "/PCMA" in after[0], after
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=5.0)
+
+
+def _ack_of_failure(cseq: int) -> str:
+    """RFC 3261 17.1.1.3: the ACK of a non-2xx final response has the INVITE's Request-URI and branch
+    (sipp's [branch-3]: the INVITE is three messages of the scenario before this ACK)."""
+    return uac_request("ACK", cseq).replace("branch=[branch]", "branch=[branch-3]").replace(
+        "ACK [next_url]", "ACK sip:[service]@[remote_ip]:[remote_port]")
+
+
+def _authenticated_caller(password: str, answered: bool) -> str:
+    """sipp calls the DID from an address outside the trunk's allow-from: INVITE, 401, ACK, INVITE with
+    Digest credentials for `password`; then a whole call when `answered`, else the 403 and its ACK."""
+    first = [
+        uac_request("INVITE", 1, initial=True, body=sdp(PCMU)),
+        recv(100, optional=True),
+        recv(401, ereg('realm="sip.localhost"', "realm", header="WWW-Authenticate:"), auth=True),
+        _ack_of_failure(1),
+        uac_request("INVITE", 2, initial=True, body=sdp(PCMU),
+                    headers=[f"[authentication username=pbx-user password={password}]"]),
+        recv(100, optional=True),
+    ]
+    if not answered:
+        return scenario("digest-refused-uac", *first, recv(403), _ack_of_failure(2), references=["realm"])
+    return scenario(
+        "digest-uac", *first, recv(180, optional=True), recv(200, rrs=True), uac_request("ACK", 2),
+        pause(2000), uac_request("BYE", 3), recv(200), references=["realm"])
+
+
+@pytest.mark.parametrize("password", ["s3cret", "wrong"])
+def test_inbound_call_from_outside_allow_from_after_digest(request, xmpp_server, tmp_path, password):
+    """A trunk with authenticate-inbound whose allow-from does not cover the caller: the INVITE is
+    challenged (401, realm = the component domain), the retry with the trunk's credentials rings the
+    user and the call connects; with a wrong password the retry gets 403 and nobody is rung."""
+    from test_baresip_peer import Sipp
+    bridge = make_sip_bridge(
+        request, xmpp_server, _SippPhone(free_ports(1)[0]), tmp_path / "bridge",
+        trunk_extra='username="pbx-user" password="s3cret" authenticate-inbound="true"',
+        trunk_children='<allow-from address="192.0.2.0/24"/>')
+    good = password == "s3cret"
+    sipp = Sipp(tmp_path / "sipp", "digest", [f"127.0.0.1:{bridge.sip_port}", "-s", DID],
+                _authenticated_caller(password, answered=good))
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        try:
+            sipp.start()
+            if good:
+                await peer.wait_event("accepted", timeout=10)
+                return await peer.wait_event("terminated", timeout=15)
+            await asyncio.sleep(3.0)
+            return peer.events_of("propose")
+        finally:
+            await peer.close()
+    outcome = run(body)
+    assert sipp.wait(10) == 0, sipp.log()
+    if good:
+        assert outcome.detail.get("reason") == "success", outcome
+    else:
+        assert outcome == [], outcome

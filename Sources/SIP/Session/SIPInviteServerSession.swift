@@ -212,10 +212,14 @@ public struct SIPInviteServerSession {
         return actions
     }
 
-    /// Refuses the call with a 3xx-6xx status (the transaction retransmits it until the ACK).
-    public mutating func reject(status: Int, reason: String? = nil, now: NIODeadline) -> [SIPSessionAction] {
+    /// Refuses the call with a 3xx-6xx status (the transaction retransmits it until the ACK); `headers`
+    /// go into the response (WWW-Authenticate of a 401, Retry-After...).
+    public mutating func reject(
+        status: Int, reason: String? = nil, headers: [(SIPHeaderName, String)] = [], now: NIODeadline
+    ) -> [SIPSessionAction] {
         guard case .pending = phase, (300...699).contains(status) else { return [] }
         var response = SIPMessage.makeResponse(to: invite, status: status, reason: reason, toTag: localTag)
+        for (name, value) in headers { response.headers.add(name, value) }
         SIPSessionConfiguration.moveContentLengthLast(&response)
         return [.sendResponse(response, request: invite)] + finish(now: now)
     }

@@ -32,9 +32,9 @@ public final class SIPServerCall {
     public func sessionProgress(sdp: [UInt8]) { perform(session.sessionProgress(sdp: sdp, now: eventLoop.now)) }
     /// 200 OK with SDP, retransmitted until the ACK.
     public func answer(sdp: [UInt8]) { perform(session.answer(sdp: sdp, now: eventLoop.now)) }
-    /// Refuses with a 3xx-6xx status.
-    public func reject(status: Int, reason: String? = nil) {
-        perform(session.reject(status: status, reason: reason, now: eventLoop.now))
+    /// Refuses with a 3xx-6xx status, with extra headers (a 401's WWW-Authenticate) if any.
+    public func reject(status: Int, reason: String? = nil, headers: [(SIPHeaderName, String)] = []) {
+        perform(session.reject(status: status, reason: reason, headers: headers, now: eventLoop.now))
     }
     /// Rejects before the answer (480/487), BYE after.
     public func hangUp() { perform(session.hangUp(now: eventLoop.now)) }

@@ -13,9 +13,27 @@ extension CallManager {
     func incomingSIP(_ serverCall: SIPServerCall) {
         let invite = serverCall.invite
         let sourceIP = serverCall.session.peer.ipAddress ?? "?"
+        let routing = InboundRouting(settings: sipSettings, domain: component.domain)
+        var authenticated: TrunkConfiguration?
+        let authentication = InboundAuthentication(
+            settings: sipSettings, realm: component.domain.description, secret: digestSecret)
+        if routing.trunk(for: sourceIP) == nil, !authentication.trunks.isEmpty {
+            // RFC 3261 22.1: not from a trunk's addresses; a trunk may still prove itself by Digest.
+            switch authentication.check(invite, now: UInt64(Date().timeIntervalSince1970)) {
+            case .authorized(let trunk):
+                logger.info("SIP call \(serverCall.callID) from \(sourceIP): authenticated as trunk \(trunk.name)")
+                authenticated = trunk
+            case .challenge(let value):
+                logger.info("SIP call \(serverCall.callID) from \(sourceIP): challenged (401)")
+                return serverCall.reject(status: 401, reason: "Unauthorized", headers: [(.wwwAuthenticate, value)])
+            case .refused(let why):
+                logger.notice("refused SIP call \(serverCall.callID) from \(sourceIP): Digest: \(why)")
+                return serverCall.reject(status: 403, reason: "Forbidden")
+            }
+        }
         let decision: InboundRouting.Decision
         do {
-            decision = try InboundRouting(settings: sipSettings, domain: component.domain).route(invite, sourceIP: sourceIP)
+            decision = try routing.route(invite, sourceIP: sourceIP, authenticated: authenticated)
         } catch {
             logger.notice("refused SIP call \(serverCall.callID) from \(sourceIP): \(error)")
             return serverCall.reject(status: error.status.0, reason: error.status.1)

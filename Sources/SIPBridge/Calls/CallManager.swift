@@ -42,6 +42,8 @@ final class CallManager {
     /// The `<sip>` settings, for inbound routing.
     var sipSettings = SIPSettings()
     var calls: [String: Call] = [:]
+    /// Keys the stateless nonces of Digest challenges to inbound INVITEs (`InboundAuthentication`).
+    let digestSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
     /// `<media><stun server>` resolved: each call gathers a server-reflexive candidate from it.
     private(set) var stunServers: [TransportAddress] = []
     private(set) var recent: [Call] = []

@@ -38,8 +38,12 @@ struct InboundRouting {
 
     /// - Parameters:
     ///   - source: the IP the INVITE came from.
-    func route(_ invite: SIPMessage, sourceIP: String) throws(Refusal) -> Decision {
-        guard let trunk = trunk(for: sourceIP) else { throw .unknownSource(sourceIP) }
+    ///   - authenticated: the trunk whose Digest credentials the INVITE carried (see
+    ///     `InboundAuthentication`), which stands in for an `allow-from` match.
+    func route(
+        _ invite: SIPMessage, sourceIP: String, authenticated: TrunkConfiguration? = nil
+    ) throws(Refusal) -> Decision {
+        guard let trunk = authenticated ?? trunk(for: sourceIP) else { throw .unknownSource(sourceIP) }
         let called = Self.number(of: invite.requestURI) ?? Self.number(of: (try? invite.to)??.uri) ?? ""
         for route in settings.inbound {
             if let only = route.trunk, only != trunk.name { continue }

@@ -171,6 +171,12 @@ extension ConfigurationBuilder {
         if let value = boolean(element, "verify-tls") { trunk.verifyTLS = value }
         if let value = boolean(element, "asserted-identity") { trunk.assertedIdentity = value }
         if let value = integer(element, "qualify") { trunk.qualify = .seconds(value) }
+        if let value = boolean(element, "authenticate-inbound") {
+            trunk.authenticateInbound = value
+            if value && (trunk.username == nil || trunk.password == nil) {
+                report(element, "authenticate-inbound", "needs the username and password the trunk answers with")
+            }
+        }
 
         for allow in element.children(named: "allow-from") {
             guard let text = token(allow, "address") else { continue }

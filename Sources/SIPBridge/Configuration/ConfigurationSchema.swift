@@ -336,6 +336,7 @@ public enum ConfigurationSchema {
       </optional>
       <optional><attribute name="verify-tls"><ref name="boolean"/></attribute></optional>
       <optional><attribute name="asserted-identity"><ref name="boolean"/></attribute></optional>
+      <optional><attribute name="authenticate-inbound"><ref name="boolean"/></attribute></optional>
       <optional>
         <attribute name="qualify">
           <data type="integer">

@@ -78,6 +78,9 @@ public struct TrunkConfiguration: Sendable, Equatable, CustomStringConvertible, 
     /// `qualify`: seconds between OPTIONS that check the trunk answers (RFC 3261 11); its state is
     /// shown in "Bridge status" and an unreachable trunk is logged. 0 turns it off. Default 60.
     public var qualify: Duration = .seconds(60)
+    /// `authenticate-inbound`: INVITEs from addresses outside `allow-from` are challenged (401) and
+    /// accepted as this trunk's when they answer with its `username` and `password`. Default false.
+    public var authenticateInbound = false
     /// `<allow-from address>`: networks inbound requests may come from. When
     /// empty, inbound requests are accepted from the addresses `uri` resolves to.
     public var allowFrom: [IPNetwork] = []
