@@ -63,6 +63,10 @@ final class Call {
     var sipAnswerApplied = false
     /// Our ICE transport went out (session-accept or session-initiate): later candidates are trickled.
     var transportSignalled = false
+    /// Our SDES-SRTP line on the SIP leg (`srtp="sdes"` trunks), repeated in every SDP we send there.
+    var sdes: SIPLegSDP.SDES?
+    /// The key the SIP peer sends with (its a=crypto), to notice when a re-offer changes it.
+    var sdesInbound: SRTPMasterKey?
     /// Candidates the media reported before its set-up reached the call.
     var earlyCandidates: [Media.ICECandidate] = []
     /// Our JMI propose to the user's devices (inbound).

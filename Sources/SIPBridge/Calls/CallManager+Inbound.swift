@@ -57,6 +57,26 @@ extension CallManager {
                 return serverCall.reject(status: 488, reason: "Not Acceptable Here")
             }
         }
+        // SDES-SRTP only with trunks that ask for it (their keys travel over TLS, config checks that):
+        // SRTP offered to another trunk, or plain RTP offered by an srtp="sdes" one, is refused.
+        var sdes: SIPLegSDP.SDES?
+        var sdesInbound: SRTPMasterKey?
+        if decision.trunk.srtp == .sdes {
+            do {
+                if serverCall.session.isOfferless {
+                    sdes = try SIPLegSDP.SDES.random()
+                } else {
+                    let answer = try remote.answerSDES()
+                    (sdes, sdesInbound) = (answer.ours, answer.keys.inbound)
+                }
+            } catch {
+                logger.notice("refused SIP call \(serverCall.callID): srtp=\"sdes\" but \(error)")
+                return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+            }
+        } else if remote.secure {
+            logger.notice("refused SIP call \(serverCall.callID): SRTP offered to trunk \(decision.trunk.name) without srtp=\"sdes\"")
+            return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+        }
         let clientCodecs = Self.jingleCodecs(for: remote)
         guard clientCodecs.contains(where: { !$0.isTelephoneEvent }) else {
             logger.notice("refused SIP call \(serverCall.callID): no codec the bridge relays (\(remote.codecs.map(\.name)))")
@@ -67,6 +87,8 @@ extension CallManager {
         let call = Call(sid: sid, farEnd: .inbound(decision), caller: decision.user, callee: local, now: component.eventLoop.now)
         call.serverCall = serverCall
         call.sipRemote = remote
+        call.sdes = sdes
+        call.sdesInbound = sdesInbound
         counters.total += 1
         calls[sid] = call
         let managerBox = NIOLoopBound(self, eventLoop: component.eventLoop)
@@ -214,6 +236,9 @@ extension CallManager {
         call.sipCodecDescription = sipCodecs
         let payloadTypes = sipCodecs.map(\.payloadType)
         let offerless = serverCall.session.isOfferless
+        let keys = call.sdes.flatMap { ours in
+            call.sdesInbound.map { SIPLegSDP.SRTPKeys(outbound: ours.key.masterKey, inbound: $0) }
+        }
         let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
         let candidates = answer.remoteCandidates
         let fingerprints = answer.fingerprints
@@ -227,7 +252,7 @@ extension CallManager {
                 secure.setDTLSRole(role, now: media.eventLoop.now)
             }
             // Offerless INVITE: the SIP leg's address comes with the answer in the ACK.
-            if !offerless { media.configureSIPLeg(remote, payloadTypes: payloadTypes) }
+            if !offerless { media.configureSIPLeg(remote, payloadTypes: payloadTypes, keys: keys) }
         }
         call.clientFormats = (chosen, answer.telephoneEvent)
         if relayed != nil {
@@ -242,7 +267,7 @@ extension CallManager {
                 clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         }
         let sdp = SIPLegSDP.make(
-            address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1)
+            address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1, sdes: call.sdes)
         serverCall.answer(sdp: Array(sdp.utf8))
         call.ringTimer?.cancel()
         call.state = .active
@@ -298,9 +323,20 @@ extension CallManager {
             logger.notice("call \(call.sid): the ACK's answer chose none of our codecs")
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer took no offered codec"))
         }
+        var keys: SIPLegSDP.SRTPKeys?
+        if let sdes = call.sdes {
+            do {
+                keys = try remote.acceptedSDES(sdes)
+                call.sdesInbound = keys?.inbound
+            } catch {
+                logger.notice("call \(call.sid): the ACK's answer refuses SDES-SRTP: \(error)")
+                return terminate(call, reason: JingleReason(.securityError, text: "SIP answer in ACK: \(error)"))
+            }
+        }
         call.sipRemote = remote
         let payloadTypes = codecs.map(\.payloadType)
-        handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes) }
+        let srtpKeys = keys
+        handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, keys: srtpKeys) }
         logger.info("call \(call.sid): answer in ACK, SIP media at \(remote.rtp)")
     }
 

@@ -23,9 +23,15 @@ extension CallManager {
         setUpMedia(call, offer: offer, sipLeg: true) { [weak self] setup in
             guard let self, let sipAddress = setup.sipAddress else { return }
             call.setup = setup
+            if decision.trunk.srtp == .sdes {
+                do {
+                    call.sdes = try SIPLegSDP.SDES.random()
+                } catch {
+                    return self.terminate(call, reason: JingleReason(.generalError, text: "SRTP key: \(error)"))
+                }
+            }
             let sdp = SIPLegSDP.make(
-                address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID,
-                version: 1)
+                address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1, sdes: call.sdes)
             sip.destination(for: decision.trunk).hop(to: self.component.eventLoop).assumeIsolated().whenComplete {
                 result in
                 guard call.state == .connecting else { return }
@@ -157,10 +163,22 @@ extension CallManager {
         guard let sipCodec = remote.audioCodec else {
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the SIP answer has no audio codec"))
         }
+        var keys: SIPLegSDP.SRTPKeys?
+        if let sdes = call.sdes {
+            // RFC 4568 section 7.1.1: the answer's line with our tag carries the key the trunk sends with.
+            do {
+                keys = try remote.acceptedSDES(sdes)
+                call.sdesInbound = keys?.inbound
+            } catch {
+                logger.warning("call \(call.sid): the SIP answer refuses SDES-SRTP: \(error)")
+                return terminate(call, reason: JingleReason(.securityError, text: "SIP answer: \(error)"))
+            }
+        }
         call.sipCodec = sipCodec.name
         call.sipCodecDescription = [sipCodec] + (remote.telephoneEvent.map { [$0] } ?? [])
         let payloadTypes = [sipCodec.payloadType] + (remote.telephoneEvent.map { [$0.payloadType] } ?? [])
-        setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes) }
+        let srtpKeys = keys
+        setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, keys: srtpKeys) }
         if case .sip(let decision) = call.farEnd { signalDTMFByInfo(call, decision: decision) }
         // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
         if let same = offer.codecs.first(where: { $0.name?.lowercased() == sipCodec.name.lowercased() }) {
@@ -266,9 +284,23 @@ extension CallManager {
                 codecs = changed
                 codecChanged = true
             }
+            var keys: SIPLegSDP.SRTPKeys?
+            if var sdes = call.sdes {
+                // RFC 4568 section 7.1.4: a re-offer restates (or changes) the peer's key; ours stays.
+                guard let chosen = remote.cryptos.first(where: { $0.profile == sdes.profile }) else { return reject(488) }
+                sdes.tag = chosen.tag
+                call.sdes = sdes
+                if chosen.key != call.sdesInbound {
+                    keys = SIPLegSDP.SRTPKeys(outbound: sdes.key.masterKey, inbound: chosen.key)
+                    call.sdesInbound = chosen.key
+                }
+            }
             let payloadTypes = codecs.map(\.payloadType)
             let onlyIfMoved = !codecChanged
-            handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: onlyIfMoved) }
+            let srtpKeys = keys
+            handle.execute {
+                $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: onlyIfMoved, keys: srtpKeys)
+            }
         }
         let mirrored: MediaDirection
         switch direction {
@@ -279,7 +311,8 @@ extension CallManager {
         }
         call.sdpVersion += 1
         let sdp = SIPLegSDP.make(
-            address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion), direction: mirrored)
+            address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion),
+            direction: mirrored, sdes: call.sdes)
         answer(Array(sdp.utf8))
         let held = direction != .sendrecv
         if held != call.heldBySIP, var session = call.session {
@@ -328,7 +361,7 @@ extension CallManager {
         let sdp = Array(
             SIPLegSDP.make(
                 address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion),
-                direction: held ? .sendonly : .sendrecv
+                direction: held ? .sendonly : .sendrecv, sdes: call.sdes
             ).utf8)
         logger.info("call \(call.sid): the client \(held ? "holds" : "resumes"); re-INVITE to SIP")
         if let sipCall = call.sipCall {

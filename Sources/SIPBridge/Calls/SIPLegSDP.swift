@@ -41,6 +41,26 @@ enum SIPLegSDP {
         }
     }
 
+    /// Our SDES-SRTP crypto line (RFC 4568): its tag, suite and our key for what we send.
+    struct SDES: Equatable, Sendable {
+        var tag: UInt32
+        var profile: SRTPProfile
+        var key: SDESKeyParams
+
+        /// A fresh key (RFC 4568 section 6.1: new per session and direction) for `profile`.
+        static func random(tag: UInt32 = 1, profile: SRTPProfile = .aes128CMHMACSHA1_80) throws(MediaError) -> SDES {
+            SDES(tag: tag, profile: profile, key: try SDESKeyParams.random(for: profile))
+        }
+
+        var attribute: String { "\(tag) \(profile.sdesName) \(key.encoded)" }
+    }
+
+    /// The keys of an SDES-SRTP SIP leg: ours for sending, the peer's for receiving.
+    struct SRTPKeys: Equatable, Sendable {
+        var outbound: SRTPMasterKey
+        var inbound: SRTPMasterKey
+    }
+
     /// What the peer's description says about the audio stream.
     struct Remote: Equatable {
         var rtp: TransportAddress
@@ -50,6 +70,36 @@ enum SIPLegSDP {
         var codecs: [Codec]
         var direction: MediaDirection
         var ptime: Int?
+        /// RTP/SAVP (SRTP) rather than RTP/AVP.
+        var secure = false
+        /// Its `a=crypto` lines we could use (inline keys, suites we support, no MKI), in its order.
+        var cryptos: [(tag: UInt32, profile: SRTPProfile, key: SRTPMasterKey)] = []
+
+        static func == (a: Remote, b: Remote) -> Bool {
+            a.rtp == b.rtp && a.rtcp == b.rtcp && a.rtcpMux == b.rtcpMux && a.codecs == b.codecs
+                && a.direction == b.direction && a.ptime == b.ptime && a.secure == b.secure
+                && a.cryptos.elementsEqual(b.cryptos) { $0.tag == $1.tag && $0.profile == $1.profile && $0.key == $1.key }
+        }
+
+        /// The answerer's choice (RFC 4568 section 7.1.1): the first offered line we support, answered with
+        /// the same tag and suite and a key of ours.
+        func answerSDES() throws(Problem) -> (ours: SDES, keys: SRTPKeys) {
+            guard let chosen = cryptos.first else { throw .noCrypto }
+            do {
+                let ours = try SDES.random(tag: chosen.tag, profile: chosen.profile)
+                return (ours, SRTPKeys(outbound: ours.key.masterKey, inbound: chosen.key))
+            } catch {
+                throw .noCrypto
+            }
+        }
+
+        /// The peer's key in its answer to our offered line (same tag and suite, section 7.1.1).
+        func acceptedSDES(_ ours: SDES) throws(Problem) -> SRTPKeys {
+            guard let theirs = cryptos.first(where: { $0.tag == ours.tag && $0.profile == ours.profile }) else {
+                throw .noCrypto
+            }
+            return SRTPKeys(outbound: ours.key.masterKey, inbound: theirs.key)
+        }
 
         var audioCodec: Codec? { codecs.first { !$0.isTelephoneEvent } }
         var telephoneEvent: Codec? { codecs.first(where: \.isTelephoneEvent) }
@@ -61,9 +111,11 @@ enum SIPLegSDP {
         case rejected
         case noAddress
         case noCommonCodec
+        case noCrypto
 
         var description: String {
             switch self {
+            case .noCrypto: "no a=crypto line with an inline key for a suite the bridge supports (SDES-SRTP, RFC 4568)"
             case .unparsable(let reason): "unparsable SDP: \(reason)"
             case .noAudio: "the SDP has no audio stream"
             case .rejected: "the audio stream was rejected (port 0)"
@@ -76,7 +128,7 @@ enum SIPLegSDP {
     /// An offer (or answer, with `codecs` narrowed to the chosen one) for the SIP leg.
     static func make(
         address: TransportAddress, codecs: [Codec], sessionID: UInt64, version: UInt64,
-        direction: MediaDirection = .sendrecv, ptime: Int = 20
+        direction: MediaDirection = .sendrecv, ptime: Int = 20, sdes: SDES? = nil
     ) -> String {
         let family = address.ip.isIPv4 ? "IP4" : "IP6"
         var lines = [
@@ -85,8 +137,10 @@ enum SIPLegSDP {
             "s=jingle-sip-bridge",
             "c=IN \(family) \(address.ipDescription)",
             "t=0 0",
-            "m=audio \(address.port) RTP/AVP \(codecs.map { String($0.payloadType) }.joined(separator: " "))",
+            "m=audio \(address.port) \(sdes == nil ? "RTP/AVP" : "RTP/SAVP") "
+                + codecs.map { String($0.payloadType) }.joined(separator: " "),
         ]
+        if let sdes { lines.append("a=crypto:\(sdes.attribute)") }
         for codec in codecs {
             let channels = codec.channels.map { "/\($0)" } ?? ""
             lines.append("a=rtpmap:\(codec.payloadType) \(codec.name)/\(codec.clockRate)\(channels)")
@@ -126,9 +180,18 @@ enum SIPLegSDP {
         if let attribute = media.rtcp {
             rtcp = TransportAddress(attribute.address?.address ?? connection.address, port: attribute.port)
         }
+        var cryptos: [(tag: UInt32, profile: SRTPProfile, key: SRTPMasterKey)] = []
+        for crypto in media.values(CryptoAttribute.self) {
+            guard let profile = SRTPProfile(sdesName: crypto.suite), crypto.keyParameters.count == 1,
+                let inline = crypto.inlineKey, inline.mki == nil,
+                let key = try? SRTPMasterKey(profile: profile, concatenated: inline.keySalt)
+            else { continue }  // MKI, several keys or other suites: EVPSRTPContext takes none of them
+            cryptos.append((crypto.tag, profile, key))
+        }
         return Remote(
             rtp: rtp, rtcp: rtcp, rtcpMux: media.rtcpMux, codecs: codecs,
-            direction: description.effectiveDirection(ofMediaAt: index), ptime: media.ptime)
+            direction: description.effectiveDirection(ofMediaAt: index), ptime: media.ptime,
+            secure: media.proto.description.contains("SAVP"), cryptos: cryptos)
     }
 
     static func staticCodec(_ payloadType: UInt8) -> Codec? {
