@@ -67,6 +67,11 @@ final class Call {
     var sdes: SIPLegSDP.SDES?
     /// The key the SIP peer sends with (its a=crypto), to notice when a re-offer changes it.
     var sdesInbound: SRTPMasterKey?
+
+    /// Both SDES keys of the SIP leg, once the peer's is known.
+    var srtpKeys: SIPLegSDP.SRTPKeys? {
+        sdes.flatMap { ours in sdesInbound.map { SIPLegSDP.SRTPKeys(outbound: ours.key.masterKey, inbound: $0) } }
+    }
     /// Candidates the media reported before its set-up reached the call.
     var earlyCandidates: [Media.ICECandidate] = []
     /// Our JMI propose to the user's devices (inbound).

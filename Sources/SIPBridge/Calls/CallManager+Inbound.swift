@@ -236,9 +236,7 @@ extension CallManager {
         call.sipCodecDescription = sipCodecs
         let payloadTypes = sipCodecs.map(\.payloadType)
         let offerless = serverCall.session.isOfferless
-        let keys = call.sdes.flatMap { ours in
-            call.sdesInbound.map { SIPLegSDP.SRTPKeys(outbound: ours.key.masterKey, inbound: $0) }
-        }
+        let keys = call.srtpKeys
         let credentials = ICECredentials(ufrag: answer.transport.ufrag!, password: answer.transport.pwd!)
         let candidates = answer.remoteCandidates
         let fingerprints = answer.fingerprints
@@ -323,19 +321,10 @@ extension CallManager {
             logger.notice("call \(call.sid): the ACK's answer chose none of our codecs")
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer took no offered codec"))
         }
-        var keys: SIPLegSDP.SRTPKeys?
-        if let sdes = call.sdes {
-            do {
-                keys = try remote.acceptedSDES(sdes)
-                call.sdesInbound = keys?.inbound
-            } catch {
-                logger.notice("call \(call.sid): the ACK's answer refuses SDES-SRTP: \(error)")
-                return terminate(call, reason: JingleReason(.securityError, text: "SIP answer in ACK: \(error)"))
-            }
-        }
+        guard acceptSDESAnswer(call, remote, from: "the answer in the ACK") else { return }
         call.sipRemote = remote
         let payloadTypes = codecs.map(\.payloadType)
-        let srtpKeys = keys
+        let srtpKeys = call.srtpKeys
         handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, keys: srtpKeys) }
         logger.info("call \(call.sid): answer in ACK, SIP media at \(remote.rtp)")
     }

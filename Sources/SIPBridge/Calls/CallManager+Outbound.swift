@@ -163,21 +163,11 @@ extension CallManager {
         guard let sipCodec = remote.audioCodec else {
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "the SIP answer has no audio codec"))
         }
-        var keys: SIPLegSDP.SRTPKeys?
-        if let sdes = call.sdes {
-            // RFC 4568 section 7.1.1: the answer's line with our tag carries the key the trunk sends with.
-            do {
-                keys = try remote.acceptedSDES(sdes)
-                call.sdesInbound = keys?.inbound
-            } catch {
-                logger.warning("call \(call.sid): the SIP answer refuses SDES-SRTP: \(error)")
-                return terminate(call, reason: JingleReason(.securityError, text: "SIP answer: \(error)"))
-            }
-        }
+        guard acceptSDESAnswer(call, remote, from: "the SIP answer") else { return }
         call.sipCodec = sipCodec.name
         call.sipCodecDescription = [sipCodec] + (remote.telephoneEvent.map { [$0] } ?? [])
         let payloadTypes = [sipCodec.payloadType] + (remote.telephoneEvent.map { [$0.payloadType] } ?? [])
-        let srtpKeys = keys
+        let srtpKeys = call.srtpKeys
         setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, keys: srtpKeys) }
         if case .sip(let decision) = call.farEnd { signalDTMFByInfo(call, decision: decision) }
         // Pass-through when the client offered the trunk's codec; else transcode to the client's favourite.
@@ -200,6 +190,20 @@ extension CallManager {
             clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
         accept(call, offer: offer, codec: clientCodec, setup: setup, early: early)
+    }
+
+    /// Takes the SIP peer's key from its answer to our SDES offer (RFC 4568 section 7.1.1: its line with our
+    /// tag); ends the call with `security-error` and returns false when the answer refuses SRTP.
+    func acceptSDESAnswer(_ call: Call, _ remote: SIPLegSDP.Remote, from what: String) -> Bool {
+        guard let sdes = call.sdes else { return true }
+        do {
+            call.sdesInbound = try remote.acceptedSDES(sdes).inbound
+            return true
+        } catch {
+            logger.warning("call \(call.sid): \(what) refuses SDES-SRTP: \(error)")
+            terminate(call, reason: JingleReason(.securityError, text: "\(what): \(error)"))
+            return false
+        }
     }
 
     /// Relays RTP between the legs with payload types mapped (same codec on both sides).
