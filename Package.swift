@@ -98,6 +98,15 @@ let package = Package(
         // Benchmarks: `swift run -c release srtp-bench` (see README, Performance).
         .executableTarget(
             name: "srtp-bench", dependencies: ["Media"], path: "Benchmarks/srtp-bench", swiftSettings: strict),
+        // `Benchmarks/command-bench/run.py`: ad-hoc command latency with many live calls (Prosody + the bridge).
+        .executableTarget(
+            name: "command-bench",
+            dependencies: [
+                "SIPBridge", "XMPPComponent", "XMPPCore", "Jingle", "Media",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/command-bench", exclude: ["run.py"], swiftSettings: strict),
         // `swift run -c release sip-bench`: SIP messages and non-INVITE transactions per second on one core.
         .executableTarget(
             name: "sip-bench", dependencies: ["SIP", .product(name: "NIOCore", package: "swift-nio")],

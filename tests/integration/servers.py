@@ -152,6 +152,8 @@ class XMPPServer:
         self.users = dict(DEFAULT_USERS if users is None else users)
         self.component_domain = component_domain
         self.component_secret = component_secret or secrets.token_hex(12)
+        # More components by domain and secret (Prosody only), e.g. the command benchmark's load.
+        self.extra_components: "dict[str, str]" = {}
         ports = free_ports(2)
         self.c2s_port = c2s_port or ports[0]
         self.component_port = component_port or ports[1]
@@ -287,7 +289,10 @@ VirtualHost {_lua_str(self.domain)}
 
 Component {_lua_str(self.component_domain)}
   component_secret = {_lua_str(self.component_secret)}
-"""
+""" + "".join(f"""
+Component {_lua_str(domain)}
+  component_secret = {_lua_str(secret)}
+""" for domain, secret in self.extra_components.items())
         self.config_path.write_text(cfg)
 
     def _prosodyctl(self, *args: str) -> subprocess.CompletedProcess:

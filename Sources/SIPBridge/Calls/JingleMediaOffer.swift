@@ -87,35 +87,11 @@ struct JingleMediaOffer {
     var remoteCandidates: [Media.ICECandidate] { transport.candidates.compactMap(Self.mediaCandidate) }
 
     static func mediaCandidate(_ candidate: JingleICECandidate) -> Media.ICECandidate? {
-        guard candidate.protocol.lowercased() == "udp", candidate.component == 1,
-            let address = TransportAddress(candidate.ip, port: candidate.port)
-        else { return nil }
-        let kind: Media.ICECandidate.Kind
-        switch candidate.type {
-        case .host: kind = .host
-        case .srflx: kind = .serverReflexive
-        case .prflx: kind = .peerReflexive
-        case .relay: kind = .relayed
-        }
-        return Media.ICECandidate(
-            kind: kind, address: address, priority: candidate.priority, foundation: candidate.foundation,
-            componentID: candidate.component)
+        ICECandidateTranslation.media(candidate)
     }
 
     static func jingleCandidate(_ candidate: Media.ICECandidate, id: String) -> JingleICECandidate {
-        let type: JingleICECandidateType
-        switch candidate.kind {
-        case .host: type = .host
-        case .serverReflexive: type = .srflx
-        case .peerReflexive: type = .prflx
-        case .relayed: type = .relay
-        }
-        let related = candidate.kind == .host ? nil : candidate.base
-        return JingleICECandidate(
-            component: candidate.componentID, foundation: candidate.foundation, generation: 0, id: id,
-            ip: candidate.address.ipDescription, network: 0, port: candidate.address.port,
-            priority: candidate.priority, protocol: "udp", relAddr: related?.ipDescription, relPort: related?.port,
-            type: type)
+        ICECandidateTranslation.jingle(candidate, id: id)
     }
 
     /// Our session-accept content: the chosen codec (and telephone-event), rtcp-mux, our ICE credentials,
