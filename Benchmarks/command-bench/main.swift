@@ -166,12 +166,20 @@ for node in ["status", "calls"] {
     var size = 0
     var media = (rows: 0, withMedia: 0)
     for _ in 0..<options.samples {
-        let (ms, bytes, rows) = try execute(node)
+        let result: (Double, Int, (rows: Int, withMedia: Int))
+        do {
+            result = try execute(node)
+        } catch {
+            print("\(node): the command failed: \(error)")
+            break
+        }
+        let (ms, bytes, rows) = result
         times.append(ms)
         size = max(size, bytes)
         media = rows
         usleep(200_000)
     }
+    guard !times.isEmpty else { continue }
     times.sort()
     let p50 = times[times.count / 2]
     let p95 = times[min(times.count - 1, Int(Double(times.count) * 0.95))]

@@ -366,7 +366,7 @@ public struct SIPInviteClientSession {
             // 13.2.2.4: each retransmission of the 2xx gets the same ACK.
             return [.sendRequest(ack, to: ackDestination(for: ack))]
         }
-        let dialog: SIPDialog
+        var dialog: SIPDialog
         do {
             dialog = try SIPDialog(uacRequest: invite, response: response)
         } catch {
@@ -374,6 +374,10 @@ public struct SIPInviteClientSession {
             guard case .inviting = phase else { return [] }
             return finish(
                 now: now, .failed(status: 502, reason: "Bad Gateway (unusable 2xx: \(error))", response: response))
+        }
+        if case .inviting(let inviting) = phase, let early = inviting.earlyDialogs[tag]?.localSequence {
+            // 12.2.1.1: CSeq keeps rising in the dialog; the early dialog's PRACKs used numbers already.
+            dialog.localSequence = max(dialog.localSequence ?? 0, early)
         }
         var ack = dialog.makeACK(sequence: inviteSequence, via: configuration.makeVia())
         // 13.2.2.4 / 22: the ACK carries the INVITE's credentials.
@@ -457,6 +461,7 @@ public struct SIPInviteClientSession {
         invite = retry
         inviting.hadProvisional = false
         inviting.earlyDialogs = [:]
+        inviting.rseqs = [:]
         phase = .inviting(inviting)
         return [.sendRequest(retry, to: peer)]
     }

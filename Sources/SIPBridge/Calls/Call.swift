@@ -67,6 +67,8 @@ final class Call {
     var sdes: SIPLegSDP.SDES?
     /// The key the SIP peer sends with (its a=crypto), to notice when a re-offer changes it.
     var sdesInbound: SRTPMasterKey?
+    /// The SDP of the last SIP 18x, the answer when a 200 after a reliable 18x carries none.
+    var provisionalSDP: [UInt8]?
 
     /// Both SDES keys of the SIP leg, once the peer's is known.
     var srtpKeys: SIPLegSDP.SRTPKeys? {

@@ -16,7 +16,7 @@ extension CallManager {
         let routing = InboundRouting(settings: sipSettings, domain: component.domain)
         var authenticated: TrunkConfiguration?
         let authentication = InboundAuthentication(
-            settings: sipSettings, realm: component.domain.description, secret: digestSecret)
+            settings: sipSettings, realm: component.domain.description, secret: digestSecret, source: sourceIP)
         if routing.trunk(for: sourceIP) == nil, !authentication.trunks.isEmpty {
             // RFC 3261 22.1: not from a trunk's addresses; a trunk may still prove itself by Digest.
             switch authentication.check(invite, now: UInt64(Date().timeIntervalSince1970)) {

@@ -98,6 +98,8 @@ extension CallManager {
         switch event {
         case .provisional(let status, let reason, let body):
             logger.info("call \(sid): SIP \(status) \(reason)")
+            // RFC 3262 section 5: after an answer in a reliable 18x the 200 may carry none.
+            if let body, !body.isEmpty { call.provisionalSDP = body }
             // early-media="accept": the carrier's announcements and ringback reach the client (the client
             // then shows the call as connected); the default leaves ringback to the client.
             if case .sip(let decision) = call.farEnd, decision.trunk.earlyMedia == .accept, let body, !body.isEmpty,
@@ -145,6 +147,7 @@ extension CallManager {
     /// accept the client's session. After an early accept the 200 only updates the SIP leg's address.
     private func sipAnswered(_ call: Call, body: [UInt8], early: Bool = false) {
         guard let offer = call.offer, let setup = call.setup else { return }
+        let body = body.isEmpty ? call.provisionalSDP ?? body : body
         let remote: SIPLegSDP.Remote
         do {
             remote = try SIPLegSDP.remote(String(decoding: body, as: UTF8.self))
@@ -153,8 +156,14 @@ extension CallManager {
             return terminate(call, reason: JingleReason(.incompatibleParameters, text: "SIP answer: \(error)"))
         }
         if call.earlyAccepted {
+            // The 200 may come from another fork, or restate the key: take its address and SDES key.
+            let inbound = call.sdesInbound
+            guard acceptSDESAnswer(call, remote, from: "the SIP answer") else { return }
+            let keys = call.sdesInbound == inbound ? nil : call.srtpKeys
             let payloadTypes = (call.sipCodecDescription ?? []).map(\.payloadType)
-            setup.handle.execute { $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: true) }
+            setup.handle.execute {
+                $0.configureSIPLeg(remote, payloadTypes: payloadTypes, onlyIfMoved: true, keys: keys)
+            }
             return
         }
         call.earlyAccepted = early
@@ -293,11 +302,17 @@ extension CallManager {
                 // RFC 4568 section 7.1.4: a re-offer restates (or changes) the peer's key; ours stays.
                 guard let chosen = remote.cryptos.first(where: { $0.profile == sdes.profile }) else { return reject(488) }
                 sdes.tag = chosen.tag
-                call.sdes = sdes
                 if chosen.key != call.sdesInbound {
+                    // New contexts both ways: reusing our key with a fresh context would repeat keystream
+                    // once the rollover counter restarts (RFC 3711 section 9.1), so ours changes too.
+                    guard let fresh = try? SIPLegSDP.SDES.random(tag: chosen.tag, profile: chosen.profile) else {
+                        return reject(488)
+                    }
+                    sdes = fresh
                     keys = SIPLegSDP.SRTPKeys(outbound: sdes.key.masterKey, inbound: chosen.key)
                     call.sdesInbound = chosen.key
                 }
+                call.sdes = sdes
             }
             let payloadTypes = codecs.map(\.payloadType)
             let onlyIfMoved = !codecChanged

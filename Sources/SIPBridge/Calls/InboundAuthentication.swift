@@ -16,9 +16,11 @@ struct InboundAuthentication {
     let authenticator: DigestAuthenticator
     let trunks: [TrunkConfiguration]
 
-    /// `realm` is the component's domain; `secret` keys the stateless nonces (random per process).
-    init(settings: SIPSettings, realm: String, secret: [UInt8]) {
-        authenticator = DigestAuthenticator(realm: realm, secret: secret)
+    /// `realm` is the component's domain; `secret` keys the stateless nonces (random per process). The
+    /// nonces are bound to `source` (the sender's IP): credentials seen on the wire cannot be replayed
+    /// from elsewhere within the nonce's 5 minutes.
+    init(settings: SIPSettings, realm: String, secret: [UInt8], source: String) {
+        authenticator = DigestAuthenticator(realm: realm, secret: secret + Array("|\(source)".utf8))
         trunks = settings.trunks.filter { $0.authenticateInbound && $0.username != nil && $0.password != nil }
     }
 

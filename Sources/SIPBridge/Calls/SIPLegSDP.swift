@@ -182,7 +182,9 @@ enum SIPLegSDP {
         }
         var cryptos: [(tag: UInt32, profile: SRTPProfile, key: SRTPMasterKey)] = []
         for crypto in media.values(CryptoAttribute.self) {
+            // Session parameters (UNENCRYPTED_SRTP, KDR...) change the transform: lines with any are skipped.
             guard let profile = SRTPProfile(sdesName: crypto.suite), crypto.keyParameters.count == 1,
+                crypto.sessionParameters.isEmpty,
                 let inline = crypto.inlineKey, inline.mki == nil,
                 let key = try? SRTPMasterKey(profile: profile, concatenated: inline.keySalt)
             else { continue }  // MKI, several keys or other suites: EVPSRTPContext takes none of them

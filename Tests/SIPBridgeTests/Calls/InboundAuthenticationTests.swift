@@ -46,7 +46,7 @@ struct InboundAuthenticationTests {
 
     @Test("a challenge, then the trunk's credentials make the INVITE that trunk's")
     func authorized() throws {
-        let authentication = InboundAuthentication(settings: settings(), realm: "sip.example.org", secret: [1, 2, 3])
+        let authentication = InboundAuthentication(settings: settings(), realm: "sip.example.org", secret: [1, 2, 3], source: "198.51.100.99")
         // Only the trunk that asked for it takes authenticated calls.
         #expect(authentication.trunks.map(\.name) == ["pbx"])
         guard case .challenge(let challenge) = authentication.check(try invite(), now: 1000) else {
@@ -82,7 +82,7 @@ struct InboundAuthenticationTests {
             trunk.authenticateInbound = false
             return trunk
         }
-        let authentication = InboundAuthentication(settings: settings, realm: "sip.example.org", secret: [1])
+        let authentication = InboundAuthentication(settings: settings, realm: "sip.example.org", secret: [1], source: "198.51.100.99")
         #expect(authentication.trunks.isEmpty)
         #expect(authentication.check(try invite(), now: 1) == .refused("no trunk takes authenticated calls"))
     }
