@@ -14,6 +14,7 @@ extension ConfigurationBuilder {
         requireOrder(element, lower: ("t1", sip.t1), upper: ("t2", sip.t2), format: Self.formatMilliseconds)
         if let value = integer(element, "keepalive-interval") { sip.keepaliveInterval = .seconds(value) }
         if let value = token(element, "user-agent") { sip.userAgent = value }
+        if let value = seconds(element, "connection-idle-timeout") { sip.connectionIdleTimeout = value }
 
         let listens = element.children(named: "listen")
         if !listens.isEmpty {

@@ -247,6 +247,7 @@ public enum ConfigurationSchema {
         </attribute>
       </optional>
       <optional><attribute name="user-agent"><ref name="non-empty"/></attribute></optional>
+      <optional><attribute name="connection-idle-timeout"><ref name="seconds"/></attribute></optional>
       <interleave>
         <zeroOrMore><ref name="listen"/></zeroOrMore>
         <zeroOrMore><ref name="trunk"/></zeroOrMore>

@@ -20,6 +20,9 @@ public struct SIPSettings: Sendable, Equatable {
     public var keepaliveInterval: Duration = .seconds(25)
     /// `user-agent`: the User-Agent / Server header. Default "jingle-sip-bridge".
     public var userAgent: String = "jingle-sip-bridge"
+    /// `connection-idle-timeout`: a TCP or TLS connection that carries nothing for this long is
+    /// closed. Default 120 s.
+    public var connectionIdleTimeout: Duration = .seconds(120)
     /// `<listen>` elements; ``defaultListeners`` when there are none.
     public var listeners: [SIPListener] = SIPSettings.defaultListeners
     /// `<trunk>` elements, in file order.
