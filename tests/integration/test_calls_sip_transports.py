@@ -133,3 +133,39 @@ def test_inbound_call_over_tcp(request, xmpp_server, tls_phone, tmp_path):
     # The bridge's answer and its BYE came over TCP, with a TCP Contact.
     assert ";transport=tcp>" in trace, trace[-3000:]
     assert "Via: SIP/2.0/TCP 127.0.0.1:" in trace
+
+
+def test_inbound_call_over_tls(request, xmpp_server, tls_phone, tmp_path):
+    """baresip calls the bridge's TLS listener (certificate and key from openssl, as PEM files)."""
+    both = self_signed(tmp_path / "bridge-tls")
+    bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
+    taken = (tls_phone.sip_port, tls_phone.sip_port + 1, tls_phone.ctrl_port)
+    sip_port, tls_port = [p for p in free_ports(6) if p not in taken][:2]
+    bridge.sip_xml = f"""<sip>
+      <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
+      <listen transport="tls" address="127.0.0.1" port="{tls_port}"
+              certificate="{both.parent / 'cert.pem'}" private-key="{both.parent / 'key.pem'}"/>
+      <trunk name="phone" uri="sip:127.0.0.1:{tls_phone.sip_port + 1}" transport="tls" verify-tls="false"
+             codecs="PCMU PCMA telephone-event"/>
+      <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
+    </sip>"""
+    request.addfinalizer(bridge.stop)
+    bridge.start()
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, tls_phone.dial, f"sip:{DID}@127.0.0.1:{tls_port};transport=tls")
+            await peer.wait_event("propose", timeout=10)
+            await peer.wait_event("accepted", timeout=15)
+            await loop.run_in_executor(None, lambda: tls_phone.wait_event("established", timeout=10))
+            await asyncio.sleep(1)
+            await peer.hang_up()
+            return await loop.run_in_executor(None, lambda: tls_phone.wait_event("closed", timeout=10))
+        finally:
+            await peer.close()
+    closed = run(body)
+    assert closed.kind == "CALL_CLOSED", closed
+    trace = tls_phone.log_path.read_text(errors="replace")
+    assert ";transport=tls>" in trace, trace[-3000:]

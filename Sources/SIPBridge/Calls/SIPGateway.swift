@@ -50,7 +50,10 @@ final class SIPGateway {
     private(set) var isRunning = false
 
     func start() -> EventLoopFuture<Void> {
-        userAgent.start().assumeIsolated().map { [logger, userAgent] in
+        // Every trunk's address is known to the endpoint with its transport and TLS policy before the first
+        // call, so in-dialog requests of inbound calls (a BYE to the trunk) use them too.
+        for trunk in settings.trunks { _ = destination(for: trunk) }
+        return userAgent.start().assumeIsolated().map { [logger, userAgent] in
             self.isRunning = true
             for transport in SIPTransport.allCases {
                 guard let address = userAgent.endpoint.localAddress(for: transport) else { continue }
