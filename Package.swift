@@ -136,7 +136,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SIPTests", dependencies: ["SIP", .product(name: "NIOSSL", package: "swift-nio-ssl")], exclude: ["Torture", "SIPp", "Registration/kamailio-registrar.cfg"],
+        .testTarget(
+            name: "SIPTests",
+            dependencies: [
+                "SIP", .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            exclude: ["Torture", "SIPp", "Registration/kamailio-registrar.cfg"],
             swiftSettings: strict),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: strict),
         .testTarget(
