@@ -46,24 +46,47 @@ def tls_phone(tmp_path):
     peer.stop()
 
 
-def transport_bridge(request, server, phone, root, transport, verify=False):
-    """A bridge listening on UDP and TCP whose trunk to `phone` uses `transport`."""
+def transport_bridge(request, server, phone, root, transport, verify=False, tls_files=None):
+    """A bridge listening on UDP and TCP (and TLS with `tls_files`, a (certificate, key) pair) whose trunk
+    to `phone` uses `transport`."""
     bridge = Bridge(bridge_binary(), server, root)
     taken = (phone.sip_port, phone.sip_port + 1, phone.ctrl_port)
-    sip_port = next(p for p in free_ports(4) if p not in taken)
+    sip_port, tls_port = [p for p in free_ports(6) if p not in taken][:2]
     phone_port = phone.sip_port + 1 if transport == "tls" else phone.sip_port
+    tls_listen = "" if tls_files is None else f"""
+      <listen transport="tls" address="127.0.0.1" port="{tls_port}"
+              certificate="{tls_files[0]}" private-key="{tls_files[1]}"/>"""
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
-      <listen transport="tcp" address="127.0.0.1" port="{sip_port}"/>
+      <listen transport="tcp" address="127.0.0.1" port="{sip_port}"/>{tls_listen}
       <trunk name="phone" uri="sip:127.0.0.1:{phone_port}" transport="{transport}"
              verify-tls="{'true' if verify else 'false'}" codecs="PCMU PCMA telephone-event"/>
       <route match="[0-9]+" trunk="phone" emergency="allow"/>
       <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
     </sip>"""
     bridge.sip_port = sip_port
+    bridge.tls_port = tls_port
     request.addfinalizer(bridge.stop)
     bridge.start()
     return bridge
+
+
+def inbound_call(xmpp_server, phone, uri):
+    """The phone calls `uri` (the bridge), alice answers, hangs up a second later; the phone's close event."""
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await loop.run_in_executor(None, phone.dial, uri)
+            await peer.wait_event("propose", timeout=10)
+            await peer.wait_event("accepted", timeout=15)
+            await loop.run_in_executor(None, lambda: phone.wait_event("established", timeout=10))
+            await asyncio.sleep(1)
+            await peer.hang_up()
+            return await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+        finally:
+            await peer.close()
+    return run(body)
 
 
 def outbound_call(xmpp_server, phone):
@@ -112,22 +135,7 @@ def test_tls_trunk_with_self_signed_certificate_fails_when_verified(request, xmp
 
 def test_inbound_call_over_tcp(request, xmpp_server, tls_phone, tmp_path):
     bridge = transport_bridge(request, xmpp_server, tls_phone, tmp_path / "bridge", "tcp")
-
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(
-                None, tls_phone.dial, f"sip:{DID}@127.0.0.1:{bridge.sip_port};transport=tcp")
-            await peer.wait_event("propose", timeout=10)
-            await peer.wait_event("accepted", timeout=15)
-            await loop.run_in_executor(None, lambda: tls_phone.wait_event("established", timeout=10))
-            await asyncio.sleep(1)
-            await peer.hang_up()
-            return await loop.run_in_executor(None, lambda: tls_phone.wait_event("closed", timeout=10))
-        finally:
-            await peer.close()
-    closed = run(body)
+    closed = inbound_call(xmpp_server, tls_phone, f"sip:{DID}@127.0.0.1:{bridge.sip_port};transport=tcp")
     assert closed.kind == "CALL_CLOSED", closed
     trace = tls_phone.log_path.read_text(errors="replace")
     # The bridge's answer and its BYE came over TCP, with a TCP Contact.
@@ -138,34 +146,11 @@ def test_inbound_call_over_tcp(request, xmpp_server, tls_phone, tmp_path):
 def test_inbound_call_over_tls(request, xmpp_server, tls_phone, tmp_path):
     """baresip calls the bridge's TLS listener (certificate and key from openssl, as PEM files)."""
     both = self_signed(tmp_path / "bridge-tls")
-    bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
-    taken = (tls_phone.sip_port, tls_phone.sip_port + 1, tls_phone.ctrl_port)
-    sip_port, tls_port = [p for p in free_ports(6) if p not in taken][:2]
-    bridge.sip_xml = f"""<sip>
-      <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
-      <listen transport="tls" address="127.0.0.1" port="{tls_port}"
-              certificate="{both.parent / 'cert.pem'}" private-key="{both.parent / 'key.pem'}"/>
-      <trunk name="phone" uri="sip:127.0.0.1:{tls_phone.sip_port + 1}" transport="tls" verify-tls="false"
-             codecs="PCMU PCMA telephone-event"/>
-      <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
-    </sip>"""
-    request.addfinalizer(bridge.stop)
-    bridge.start()
-
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(None, tls_phone.dial, f"sip:{DID}@127.0.0.1:{tls_port};transport=tls")
-            await peer.wait_event("propose", timeout=10)
-            await peer.wait_event("accepted", timeout=15)
-            await loop.run_in_executor(None, lambda: tls_phone.wait_event("established", timeout=10))
-            await asyncio.sleep(1)
-            await peer.hang_up()
-            return await loop.run_in_executor(None, lambda: tls_phone.wait_event("closed", timeout=10))
-        finally:
-            await peer.close()
-    closed = run(body)
+    files = (both.parent / "cert.pem", both.parent / "key.pem")
+    bridge = transport_bridge(request, xmpp_server, tls_phone, tmp_path / "bridge", "tls", tls_files=files)
+    closed = inbound_call(xmpp_server, tls_phone, f"sip:{DID}@127.0.0.1:{bridge.tls_port};transport=tls")
     assert closed.kind == "CALL_CLOSED", closed
     trace = tls_phone.log_path.read_text(errors="replace")
+    # The answer names TLS in Contact; the bridge's BYE reached the phone's TLS listener.
     assert ";transport=tls>" in trace, trace[-3000:]
+    assert "BYE sip:" in trace
