@@ -134,7 +134,8 @@ public struct SIPTransactionLayer {
 
     private static func serverKey(_ request: SIPMessage) -> ServerKey? {
         guard let via = (try? request.topVia) ?? nil, let method = request.method else { return nil }
-        return ServerKey(branch: via.branch ?? "", sentBy: via.sentBy.lowercased(), method: method == .ack ? .invite : method)
+        return ServerKey(
+            branch: via.branch ?? "", sentBy: via.sentBy.lowercased(), method: method == .ack ? .invite : method)
     }
 
     public mutating func timerFired(now: NIODeadline) -> [Action] {

@@ -98,7 +98,8 @@ public final class SIPEndpoint {
     public func stop() -> EventLoopFuture<Void> {
         timer?.task.cancel()
         timer = nil
-        let channels = [channel].compactMap { $0 } + Array(listenerChannels.values)
+        let channels =
+            [channel].compactMap { $0 } + Array(listenerChannels.values)
             + connections.values.compactMap(\.channel)
         connections = [:]
         listenerChannels = [:]
@@ -181,7 +182,8 @@ public final class SIPEndpoint {
     fileprivate func received(_ bytes: ByteBuffer, from source: SocketAddress) {
         let message: SIPMessage
         do {
-            guard let parsed = try SIPMessageParser.parse(datagram: bytes.readableBytesView, limits: configuration.limits)
+            guard
+                let parsed = try SIPMessageParser.parse(datagram: bytes.readableBytesView, limits: configuration.limits)
             else { return }  // keepalive
             message = parsed
         } catch let error as SIPParseError {
@@ -374,7 +376,8 @@ extension SIPEndpoint {
                 channel.eventLoop.makeCompletedFuture {
                     let handlers = channel.pipeline.syncOperations
                     if let tls {
-                        try handlers.addHandler(NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
+                        try handlers.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
                     }
                     try handlers.addHandler(
                         SIPStreamHandler(
@@ -433,8 +436,10 @@ extension SIPEndpoint {
         connect(to: destination, transport: .tcp) { result in
             let endpoint = bound.value
             switch result {
-            case .success: endpoint.perform(endpoint.streamLayer.send(overTCP, to: destination, now: endpoint.eventLoop.now))
-            case .failure: endpoint.perform(endpoint.datagramLayer.send(request, to: destination, now: endpoint.eventLoop.now))
+            case .success:
+                endpoint.perform(endpoint.streamLayer.send(overTCP, to: destination, now: endpoint.eventLoop.now))
+            case .failure:
+                endpoint.perform(endpoint.datagramLayer.send(request, to: destination, now: endpoint.eventLoop.now))
             }
         }
     }

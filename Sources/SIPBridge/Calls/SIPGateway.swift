@@ -180,13 +180,16 @@ final class SIPGateway {
                     throw GatewayError("<listen transport=\"tls\"> needs certificate and private-key attributes")
                 }
                 do {
-                    return try .tls(host: listener.address, port: listener.port, certificate: certificate, privateKey: key)
+                    return try .tls(
+                        host: listener.address, port: listener.port, certificate: certificate, privateKey: key)
                 } catch {
                     throw GatewayError(
-                        "<listen transport=\"tls\">: cannot load certificate \(certificate) or private-key \(key): \(error)")
+                        "<listen transport=\"tls\">: cannot load certificate \(certificate) or private-key \(key): "
+                            + "\(error)")
                 }
             case .ws, .wss:
-                logger.warning("<listen transport=\"\(listener.transport.rawValue)\">: WebSocket is not supported yet; ignored")
+                let name = listener.transport.rawValue
+                logger.warning("<listen transport=\"\(name)\">: WebSocket is not supported yet; ignored")
                 return nil
             }
         }
