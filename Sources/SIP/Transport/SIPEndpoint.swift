@@ -124,7 +124,7 @@ public final class SIPEndpoint {
     public func send(request: SIPMessage, to destination: SocketAddress) {
         let transport = Self.transport(of: request)
         if transport.isReliable {
-            perform(streamLayer.send(request, to: destination, now: eventLoop.now))
+            perform(overStream: true, streamLayer.send(request, to: destination, now: eventLoop.now))
         } else if let threshold = configuration.streamThreshold, request.method != .ack,
             request.serialized.count > threshold
         {
@@ -152,7 +152,7 @@ public final class SIPEndpoint {
     /// Answers a request the endpoint delivered.
     public func respond(_ response: SIPMessage, to request: SIPMessage) {
         if streamLayer.hasServerTransaction(for: request) {
-            perform(streamLayer.respond(response, to: request, now: eventLoop.now))
+            perform(overStream: true, streamLayer.respond(response, to: request, now: eventLoop.now))
         } else {
             perform(datagramLayer.respond(response, to: request, now: eventLoop.now))
         }
@@ -201,7 +201,7 @@ public final class SIPEndpoint {
 
     /// A message framed on a stream connection.
     func received(_ message: SIPMessage, fromStream source: SocketAddress) {
-        perform(streamLayer.receive(message, from: source, now: eventLoop.now))
+        perform(overStream: true, streamLayer.receive(message, from: source, now: eventLoop.now))
     }
 
     /// Something unusable arrived on a stream (already answered where possible).
@@ -209,13 +209,15 @@ public final class SIPEndpoint {
         onEvent(.malformed(reason: reason, from: source))
     }
 
-    private func perform(_ actions: [SIPTransactionLayer.Action]) {
+    /// Carries out a transaction layer's actions; what the stream layer sends goes on connections.
+    private func perform(overStream: Bool = false, _ actions: [SIPTransactionLayer.Action]) {
         for action in actions {
             switch action {
             case .send(let message, let destination):
-                let transport = Self.transport(of: message)
-                if transport.isReliable || connections[destination] != nil && !message.isRequest {
-                    writeStream(message, to: destination, transport: transport)
+                if overStream {
+                    // A peer's Via naming UDP over TCP still gets its answer on the connection.
+                    let named = Self.transport(of: message)
+                    writeStream(message, to: destination, transport: named.isReliable ? named : .tcp)
                 } else {
                     writeDatagram(message, to: destination)
                 }
@@ -257,7 +259,8 @@ public final class SIPEndpoint {
             let endpoint = bound.value
             endpoint.timer = nil
             let now = endpoint.eventLoop.now
-            endpoint.perform(endpoint.datagramLayer.timerFired(now: now) + endpoint.streamLayer.timerFired(now: now))
+            endpoint.perform(endpoint.datagramLayer.timerFired(now: now))
+            endpoint.perform(overStream: true, endpoint.streamLayer.timerFired(now: now))
         }
         timer = (deadline, task)
     }
@@ -334,7 +337,7 @@ extension SIPEndpoint {
 
     private func transportFailed(_ message: SIPMessage) {
         if Self.transport(of: message).isReliable {
-            perform(streamLayer.transportFailed(for: message))
+            perform(overStream: true, streamLayer.transportFailed(for: message))
         } else {
             perform(datagramLayer.transportFailed(for: message))
         }
@@ -429,7 +432,7 @@ extension SIPEndpoint {
             overTCP.headers.fields[index].value = via.description + rest
         }
         if let connection = connections[destination], connection.transport == .tcp {
-            perform(streamLayer.send(overTCP, to: destination, now: eventLoop.now))
+            perform(overStream: true, streamLayer.send(overTCP, to: destination, now: eventLoop.now))
             return
         }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
@@ -437,7 +440,8 @@ extension SIPEndpoint {
             let endpoint = bound.value
             switch result {
             case .success:
-                endpoint.perform(endpoint.streamLayer.send(overTCP, to: destination, now: endpoint.eventLoop.now))
+                endpoint.perform(
+                    overStream: true, endpoint.streamLayer.send(overTCP, to: destination, now: endpoint.eventLoop.now))
             case .failure:
                 endpoint.perform(endpoint.datagramLayer.send(request, to: destination, now: endpoint.eventLoop.now))
             }
