@@ -53,12 +53,12 @@ extension SIPEndpoint {
 
     /// A TCP or TLS listening socket.
     public struct StreamListener: Sendable {
-        /// `.tcp` or `.tls`.
+        /// `.tcp`, `.tls`, `.ws` or `.wss`.
         public var transport: SIPTransport
         public var host: String
         /// 0 picks a free port.
         public var port: Int
-        /// The server side of TLS (certificate and key); required for `.tls`.
+        /// The server side of TLS (certificate and key); required for `.tls` and `.wss`.
         public var tls: NIOSSLContext?
 
         public init(transport: SIPTransport, host: String = "0.0.0.0", port: Int? = nil, tls: NIOSSLContext? = nil) {
@@ -68,15 +68,16 @@ extension SIPEndpoint {
             self.tls = tls
         }
 
-        /// A TLS listener with the PEM certificate chain and private key at these paths (read
-        /// now: call it off the event loop).
-        public static func tls(host: String = "0.0.0.0", port: Int? = nil, certificate: String, privateKey: String)
-            throws -> StreamListener
-        {
+        /// A TLS (or, with `transport` `.wss`, secure WebSocket) listener with the PEM certificate
+        /// chain and private key at these paths (read now: call it off the event loop).
+        public static func tls(
+            _ transport: SIPTransport = .tls, host: String = "0.0.0.0", port: Int? = nil, certificate: String,
+            privateKey: String
+        ) throws -> StreamListener {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            return StreamListener(transport: .tls, host: host, port: port, tls: try NIOSSLContext(configuration: tls))
+            return StreamListener(transport: transport, host: host, port: port, tls: try NIOSSLContext(configuration: tls))
         }
     }
 

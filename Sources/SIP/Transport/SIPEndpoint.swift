@@ -273,8 +273,12 @@ extension SIPEndpoint {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let idleTimeout = configuration.idleTimeout
         let limits = configuration.limits
-        if listener.transport == .tls && listener.tls == nil {
-            return eventLoop.makeFailedFuture(SIPTransportError("a TLS listener needs a certificate and private key"))
+        if (listener.transport == .tls || listener.transport == .wss) && listener.tls == nil {
+            return eventLoop.makeFailedFuture(
+                SIPTransportError("a \(listener.transport.rawValue) listener needs a certificate and private key"))
+        }
+        guard listener.transport != .udp else {
+            return eventLoop.makeFailedFuture(SIPTransportError("UDP is not a stream listener"))
         }
         return ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -282,6 +286,10 @@ extension SIPEndpoint {
                 channel.eventLoop.makeCompletedFuture {
                     let handlers = channel.pipeline.syncOperations
                     if let context = listener.tls { try handlers.addHandler(NIOSSLServerHandler(context: context)) }
+                    if listener.transport.isWebSocket {
+                        return try Self.configureWebSocket(
+                            channel, endpoint: bound, transport: listener.transport, limits: limits)
+                    }
                     try handlers.addHandler(
                         SIPStreamHandler(
                             endpoint: bound, transport: listener.transport, isInbound: true, idleTimeout: idleTimeout,
@@ -351,6 +359,15 @@ extension SIPEndpoint {
         completion: ((Result<Channel, Error>) -> Void)? = nil
     ) -> StreamConnection {
         let connection = StreamConnection(transport: transport)
+        guard !transport.isWebSocket else {
+            // RFC 7118 clients connect to us; we never open WebSocket connections.
+            let error = SIPTransportError("outgoing WebSocket connections are not supported")
+            eventLoop.assumeIsolated().execute {
+                self.connectFailed(connection, error: error)
+                completion?(.failure(error))
+            }
+            return connection
+        }
         connections[address] = connection
         openedConnectionCount += 1
         let bound = NIOLoopBound(self, eventLoop: eventLoop)

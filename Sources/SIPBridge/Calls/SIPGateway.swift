@@ -29,7 +29,7 @@ final class SIPGateway {
             host: listener.address, port: listener.port, advertisedAddress: advertised,
             timers: SIPTimers(t1: TimeAmount(settings.t1), t2: TimeAmount(settings.t2), t4: TimeAmount(settings.t4)),
             userAgent: settings.userAgent)
-        configuration.streamListeners = try Self.streamListeners(settings.listeners, logger: logger)
+        configuration.streamListeners = try Self.streamListeners(settings.listeners)
         configuration.idleTimeout = TimeAmount(settings.connectionIdleTimeout)
         self.userAgent = SIPUserAgent(configuration: configuration, eventLoop: eventLoop)
         self.settings = settings
@@ -139,8 +139,9 @@ final class SIPGateway {
     /// transport, and with the name its TLS certificate must carry (unless `verify-tls="false"`).
     func destination(for trunk: TrunkConfiguration) -> EventLoopFuture<SocketAddress> {
         let loop = userAgent.eventLoop
-        guard let transport = Self.sipTransport(trunk.transport) else {
-            return loop.makeFailedFuture(GatewayError("transport \(trunk.transport.rawValue) is not supported yet"))
+        guard let transport = Self.sipTransport(trunk.transport), !transport.isWebSocket else {
+            // RFC 7118 is for clients that connect to us; trunks are reached over UDP, TCP or TLS.
+            return loop.makeFailedFuture(GatewayError("transport \(trunk.transport.rawValue) cannot reach a trunk"))
         }
         let peer = SIPEndpoint.Peer(
             transport: transport, serverName: trunk.uri.host, verifyCertificate: trunk.verifyTLS)
@@ -161,36 +162,29 @@ final class SIPGateway {
             }.nonisolated()
     }
 
-    /// The SIP module's transport for a configured one; nil for WebSocket (not implemented).
+    /// The SIP module's transport for a configured one.
     static func sipTransport(_ kind: SIPTransportKind) -> SIPTransport? {
         SIPTransport(rawValue: kind.rawValue)
     }
 
-    /// The TCP and TLS listeners (TLS certificates and keys are read here); WebSocket ones are skipped
-    /// with a warning.
-    static func streamListeners(_ listeners: [SIPListener], logger: Logger) throws -> [SIPEndpoint.StreamListener] {
+    /// The TCP, TLS and WebSocket listeners (TLS certificates and keys are read here).
+    static func streamListeners(_ listeners: [SIPListener]) throws -> [SIPEndpoint.StreamListener] {
         try listeners.compactMap { listener in
-            switch listener.transport {
-            case .udp:
-                return nil
-            case .tcp:
-                return SIPEndpoint.StreamListener(transport: .tcp, host: listener.address, port: listener.port)
-            case .tls:
-                guard let certificate = listener.certificate, let key = listener.privateKey else {
-                    throw GatewayError("<listen transport=\"tls\"> needs certificate and private-key attributes")
-                }
-                do {
-                    return try .tls(
-                        host: listener.address, port: listener.port, certificate: certificate, privateKey: key)
-                } catch {
-                    throw GatewayError(
-                        "<listen transport=\"tls\">: cannot load certificate \(certificate) or private-key \(key): "
-                            + "\(error)")
-                }
-            case .ws, .wss:
-                let name = listener.transport.rawValue
-                logger.warning("<listen transport=\"\(name)\">: WebSocket is not supported yet; ignored")
-                return nil
+            guard listener.transport != .udp, let transport = sipTransport(listener.transport) else { return nil }
+            guard transport == .tls || transport == .wss else {
+                return SIPEndpoint.StreamListener(transport: transport, host: listener.address, port: listener.port)
+            }
+            let name = transport.rawValue
+            guard let certificate = listener.certificate, let key = listener.privateKey else {
+                throw GatewayError("<listen transport=\"\(name)\"> needs certificate and private-key attributes")
+            }
+            do {
+                return try .tls(
+                    transport, host: listener.address, port: listener.port, certificate: certificate, privateKey: key)
+            } catch {
+                throw GatewayError(
+                    "<listen transport=\"\(name)\">: cannot load certificate \(certificate) or private-key \(key): "
+                        + "\(error)")
             }
         }
     }

@@ -17,9 +17,9 @@ import Testing
                 SIPListener(transport: .udp, address: "127.0.0.1", port: 5070),
                 SIPListener(transport: .tcp, address: "127.0.0.1", port: 5070),
                 SIPListener(transport: .ws, address: "127.0.0.1", port: 5066),
-            ], logger: logger)
-        #expect(listeners.map(\.transport) == [.tcp])
-        #expect(listeners.map(\.port) == [5070])
+            ])
+        #expect(listeners.map(\.transport) == [.tcp, .ws])
+        #expect(listeners.map(\.port) == [5070, 5066])
     }
 
     @Test func tlsListenerWhoseFilesCannotBeLoadedRefusesToStart() {
@@ -27,7 +27,7 @@ import Testing
         let listener = SIPListener(
             transport: .tls, address: "127.0.0.1", port: 5061, certificate: missing, privateKey: "/nonexistent/key.pem")
         do {
-            _ = try SIPGateway.streamListeners([listener], logger: logger)
+            _ = try SIPGateway.streamListeners([listener])
             Issue.record("loaded a certificate that does not exist")
         } catch {
             #expect("\(error)".contains(missing), "\(error)")
