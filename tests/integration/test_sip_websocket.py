@@ -1,4 +1,4 @@
-"""SIP over WebSocket (RFC 7118) against the bridge's ws listener, with aiohttp's WebSocket client as
+"""SIP over WebSocket (RFC 7118) against the bridge's ws and wss listeners, with aiohttp's WebSocket client as
 the independent peer: the `sip` subprotocol is negotiated, OPTIONS is answered over the same
 connection, a malformed request gets 400, and an upgrade without the subprotocol is refused."""
 
@@ -16,17 +16,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bridge import Bridge, bridge_binary  # noqa: E402
 from servers import free_ports  # noqa: E402
+from test_calls_sip_transports import self_signed  # noqa: E402
 
 
-@pytest.fixture
+@pytest.fixture(params=["ws", "wss"])
 def ws_bridge(request, xmpp_server, tmp_path):
+    """A bridge with a ws or wss listener (wss with a self-signed certificate from openssl)."""
     bridge = Bridge(bridge_binary(), xmpp_server, tmp_path / "bridge")
     udp_port, ws_port = free_ports(2)
+    tls = ""
+    if request.param == "wss":
+        both = self_signed(tmp_path / "tls")
+        tls = f' certificate="{both.parent / "cert.pem"}" private-key="{both.parent / "key.pem"}"'
     bridge.sip_xml = f"""<sip>
       <listen transport="udp" address="127.0.0.1" port="{udp_port}"/>
-      <listen transport="ws" address="127.0.0.1" port="{ws_port}"/>
+      <listen transport="{request.param}" address="127.0.0.1" port="{ws_port}"{tls}/>
     </sip>"""
-    bridge.ws_port = ws_port
+    bridge.ws_url = f"{request.param}://127.0.0.1:{ws_port}/"
     request.addfinalizer(bridge.stop)
     bridge.start()
     return bridge
@@ -48,10 +54,11 @@ def options(content_length: bool = True) -> str:
     return "\r\n".join(lines) + "\r\n\r\n"
 
 
-async def exchange(port: int, messages: "list[str]", protocols=("sip",)) -> "tuple[str | None, list[str]]":
-    """Sends each message and reads one answer per message; returns the negotiated subprotocol."""
+async def exchange(url: str, messages: "list[str]", protocols=("sip",)) -> "tuple[str | None, list[str]]":
+    """Sends each message and reads one answer per message; returns the negotiated subprotocol.
+    The certificate of a wss listener is self-signed, so it is not verified."""
     async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"ws://127.0.0.1:{port}/", protocols=protocols) as ws:
+        async with session.ws_connect(url, protocols=protocols, ssl=False) as ws:
             answers = []
             for message in messages:
                 await ws.send_str(message)
@@ -62,7 +69,7 @@ async def exchange(port: int, messages: "list[str]", protocols=("sip",)) -> "tup
 
 def test_options_over_websocket(ws_bridge):
     # RFC 7118 5.2: over WebSocket, Content-Length may be left out.
-    protocol, answers = asyncio.run(exchange(ws_bridge.ws_port, [options(), options(content_length=False)]))
+    protocol, answers = asyncio.run(exchange(ws_bridge.ws_url, [options(), options(content_length=False)]))
     assert protocol == "sip"
     for answer in answers:
         assert answer.startswith("SIP/2.0 200 OK\r\n"), answer
@@ -72,11 +79,11 @@ def test_options_over_websocket(ws_bridge):
 
 def test_malformed_request_over_websocket_gets_400(ws_bridge):
     bad = options().replace("Max-Forwards: 70", "Max-Forwards: many")
-    _, answers = asyncio.run(exchange(ws_bridge.ws_port, [bad]))
+    _, answers = asyncio.run(exchange(ws_bridge.ws_url, [bad]))
     assert answers[0].startswith("SIP/2.0 400 "), answers[0]
     assert "Max-Forwards" in answers[0].split("\r\n")[0]
 
 
 def test_upgrade_without_the_sip_subprotocol_is_refused(ws_bridge):
     with pytest.raises(aiohttp.WSServerHandshakeError):
-        asyncio.run(exchange(ws_bridge.ws_port, [options()], protocols=()))
+        asyncio.run(exchange(ws_bridge.ws_url, [options()], protocols=()))
