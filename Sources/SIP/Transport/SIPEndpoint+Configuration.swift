@@ -77,7 +77,8 @@ extension SIPEndpoint {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: privateKey, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            return StreamListener(transport: transport, host: host, port: port, tls: try NIOSSLContext(configuration: tls))
+            return StreamListener(
+                transport: transport, host: host, port: port, tls: try NIOSSLContext(configuration: tls))
         }
     }
 

@@ -5,11 +5,12 @@ import NIOSSL
 /// The former name of `SIPEndpoint`, from when it spoke UDP only.
 public typealias SIPUDPEndpoint = SIPEndpoint
 
-/// A SIP endpoint: one UDP socket, TCP and TLS listeners, and the stream connections it accepts
-/// or opens (reused for every message to the same peer address). It parses what arrives, runs
-/// the transaction layer (unreliable mode for UDP, reliable mode for TCP and TLS: no
-/// retransmissions, RFC 3261 17), answers OPTIONS (11.2) and malformed requests (400 naming the
-/// problem) itself, and hands other requests to the transaction user.
+/// A SIP endpoint: one UDP socket, TCP, TLS and WebSocket (RFC 7118) listeners, and the
+/// connections it accepts or opens (reused for every message to the same peer address; WebSocket
+/// connections are only accepted). It parses what arrives, runs the transaction layer
+/// (unreliable mode for UDP, reliable mode for the others: no retransmissions, RFC 3261 17),
+/// answers OPTIONS (11.2) and malformed requests (400 naming the problem) itself, and hands
+/// other requests to the transaction user.
 ///
 /// Outgoing messages take the transport their top Via names: a request whose Via says TCP or TLS
 /// goes over a connection to its destination, opened on demand; a response goes back on the
@@ -30,13 +31,13 @@ public final class SIPEndpoint {
 
     public let eventLoop: EventLoop
     public let configuration: Configuration
-    /// UDP: unreliable; TCP and TLS: reliable (one layer for both, keyed as RFC 3261 17 says).
+    /// UDP: unreliable; TCP, TLS and WebSocket: reliable (one layer for them, keyed as RFC 3261 17 says).
     private var datagramLayer: SIPTransactionLayer
     private var streamLayer: SIPTransactionLayer
     private var channel: Channel?
     private var listenerChannels: [SIPTransport: Channel] = [:]
-    /// Stream connections by remote address, accepted or opened (a TCP or TLS peer address
-    /// carries one protocol, so the address alone identifies the connection).
+    /// Connections by remote address, accepted or opened (a peer's TCP address carries one
+    /// protocol, so the address alone identifies the connection).
     private var connections: [SocketAddress: StreamConnection] = [:]
     private var peers: [SocketAddress: Peer] = [:]
     private var tlsClientContexts: [Bool: NIOSSLContext] = [:]
@@ -66,7 +67,7 @@ public final class SIPEndpoint {
     /// The bound UDP address.
     public var localAddress: SocketAddress? { channel?.localAddress }
 
-    /// The bound address of a transport's socket (the UDP socket, or the TCP or TLS listener).
+    /// The bound address of a transport's socket (the UDP socket, or that transport's listener).
     public func localAddress(for transport: SIPTransport) -> SocketAddress? {
         transport == .udp ? channel?.localAddress : listenerChannels[transport]?.localAddress
     }
