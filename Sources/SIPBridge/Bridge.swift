@@ -132,7 +132,7 @@ final class BridgeCore {
         calls.presenceWithCaps = { from, to in presence.availablePresence(from: from, to: to) }
         calls.routing = OutboundRouting(settings: configuration.sip)
         calls.store = store as? BridgeStore
-        calls.sip = SIPGateway(settings: configuration.sip, eventLoop: eventLoop, logger: logger)
+        calls.sip = try SIPGateway(settings: configuration.sip, eventLoop: eventLoop, logger: logger)
         calls.sipSettings = configuration.sip
         let manager = calls
         calls.sip?.userAgent.onIncomingCall = { [weak manager] call in

@@ -70,4 +70,46 @@ import Testing
         #expect(timedOut)
         #expect(layer.transactionCount == 0)
     }
+
+    // MARK: - Reliable transports (TCP, TLS)
+
+    @Test func reliableResponsesGoBackToTheConnectionEvenWithoutRport() throws {
+        var layer = SIPTransactionLayer(isReliable: true)
+        let request = options(via: "SIP/2.0/TCP 10.0.0.5:5070;branch=z9hG4bKr")
+        guard case .request(let stamped, _) = layer.receive(request, from: source, now: t0).first else {
+            Issue.record("no request"); return
+        }
+        #expect(layer.hasServerTransaction(for: stamped))
+        let response = SIPMessage.makeResponse(to: stamped, status: 200)
+        // 18.2.2: the connection's address, not received/sent-by port.
+        #expect(layer.respond(response, to: stamped, now: t0) == [.send(response, to: source)])
+        // Timer J is zero over reliable transports: nothing lingers.
+        _ = layer.timerFired(now: t0)
+        #expect(layer.transactionCount == 0)
+    }
+
+    @Test func reliableClientRequestIsNeverRetransmitted() {
+        var layer = SIPTransactionLayer(timers: SIPTimers(t1: .milliseconds(100)), isReliable: true)
+        let request = options(via: "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bKe")
+        #expect(layer.send(request, to: source, now: t0) == [.send(request, to: source)])
+        var sends = 0
+        var timedOut = false
+        while let next = layer.nextDeadline {
+            for action in layer.timerFired(now: next) {
+                if case .send = action { sends += 1 }
+                if action == .requestTimedOut(request) { timedOut = true }
+            }
+        }
+        #expect(sends == 0)  // Timer E is off (17.1.2.2); only Timer F runs.
+        #expect(timedOut)
+    }
+
+    @Test func transportFailureEndsTheClientTransactionAtOnce() {
+        var layer = SIPTransactionLayer(isReliable: true)
+        let request = options(via: "SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bKf")
+        _ = layer.send(request, to: source, now: t0)
+        #expect(layer.transportFailed(for: request) == [.requestTimedOut(request)])
+        #expect(layer.transactionCount == 0)
+        #expect(layer.transportFailed(for: request) == [])
+    }
 }

@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Runs a `SIPRegistration` over a `SIPUDPEndpoint`: sends its REGISTERs in client
+/// Runs a `SIPRegistration` over a `SIPEndpoint`: sends its REGISTERs in client
 /// transactions, its keepalives as raw datagrams, feeds it responses, timeouts and timer expiries
 /// and reports status changes. Confined to the endpoint's event loop (call every method there);
 /// it only carries out the state machine's actions.
@@ -9,7 +9,7 @@ import NIOCore
 /// which consumes those that belong to this registration (same Call-ID).
 public final class SIPRegistrationClient {
     /// The endpoint the REGISTERs go through.
-    public let endpoint: SIPUDPEndpoint
+    public let endpoint: SIPEndpoint
     /// Where REGISTERs and keepalives are sent (the registrar's resolved address).
     public let registrar: SocketAddress
     private var registration: SIPRegistration
@@ -18,7 +18,7 @@ public final class SIPRegistrationClient {
 
     /// Creates a client; nothing is sent before `start()`.
     public init(
-        configuration: SIPRegistrationConfiguration, endpoint: SIPUDPEndpoint, registrar: SocketAddress,
+        configuration: SIPRegistrationConfiguration, endpoint: SIPEndpoint, registrar: SocketAddress,
         onStatus: @escaping (SIPRegistrationStatus) -> Void = { _ in }
     ) {
         self.endpoint = endpoint
@@ -45,7 +45,7 @@ public final class SIPRegistrationClient {
 
     /// Offers an endpoint event; returns true when it belonged to this registration.
     @discardableResult
-    public func handle(_ event: SIPUDPEndpoint.Event) -> Bool {
+    public func handle(_ event: SIPEndpoint.Event) -> Bool {
         let now = endpoint.eventLoop.now
         switch event {
         case .response(let response):

@@ -61,7 +61,8 @@ public struct SIPTransactionLayer {
             }
             if method == .ack { return [.request(request, from: source)] }
             let stampedVia = ((try? request.topVia) ?? nil) ?? via
-            let replyTo = Self.responseAddress(for: stampedVia, source: source)
+            // 18.2.2: over a reliable transport the response goes back on the request's connection.
+            let replyTo = isReliable ? source : Self.responseAddress(for: stampedVia, source: source)
             servers[key] = (SIPServerTransaction(request: request, isReliable: isReliable, timers: timers, now: now), replyTo)
             return [.request(request, from: source)]
         }
@@ -102,6 +103,39 @@ public struct SIPTransactionLayer {
             if case .send(let message) = action { return .send(message, to: destination) }
             return nil
         }
+    }
+
+    /// Whether a server transaction of this layer holds `request` (so `respond` belongs here).
+    public func hasServerTransaction(for request: SIPMessage) -> Bool {
+        guard let key = Self.serverKey(request) else { return false }
+        return servers[key] != nil
+    }
+
+    /// The transport could not carry `message` (a connection failed): the client transaction of a
+    /// request ends as on a timeout (RFC 3261 8.1.3.1, 17.1.4), the server transaction of a
+    /// response ends (17.2.4).
+    public mutating func transportFailed(for message: SIPMessage) -> [Action] {
+        guard let via = (try? message.topVia) ?? nil else { return [] }
+        if message.isRequest {
+            guard let method = message.method, method != .ack else { return [] }
+            let key = ClientKey(branch: via.branch ?? "", method: method)
+            guard var entry = clients[key] else { return [] }
+            let actions = entry.transaction.transportFailed()
+            clients[key] = entry
+            return finishClient(key, actions)
+        }
+        guard let method = ((try? message.cseq) ?? nil)?.method else { return [] }
+        let key = ServerKey(branch: via.branch ?? "", sentBy: via.sentBy.lowercased(), method: method)
+        guard var entry = servers[key] else { return [] }
+        _ = entry.transaction.transportFailed()
+        servers[key] = entry.transaction.state == .terminated ? nil : entry
+        return []
+    }
+
+    private static func serverKey(_ request: SIPMessage) -> ServerKey? {
+        guard let via = (try? request.topVia) ?? nil, let method = request.method else { return nil }
+        return ServerKey(
+            branch: via.branch ?? "", sentBy: via.sentBy.lowercased(), method: method == .ack ? .invite : method)
     }
 
     public mutating func timerFired(now: NIODeadline) -> [Action] {

@@ -1,11 +1,16 @@
 import NIOCore
 
-/// Places and receives calls over a `SIPUDPEndpoint`: the driver of `SIPInviteClientSession`
+/// Places and receives calls over a `SIPEndpoint` (UDP, TCP, TLS): the driver of `SIPInviteClientSession`
 /// and `SIPInviteServerSession`. It routes what the endpoint's transaction layer delivers to the
 /// sessions (responses by Call-ID and From tag, requests by Call-ID and To tag, CANCEL by the
 /// INVITE's branch, ACKs for 2xx outside any transaction), answers 481 for requests in no dialog,
 /// carries out the sessions' actions and keeps one timer per call armed for its deadline.
 /// Registration clients can share its socket, and the endpoint keeps answering OPTIONS.
+///
+/// A call keeps one transport for its life: an outgoing call the transport recorded for its
+/// destination with `SIPEndpoint.setPeer` (UDP when none), an incoming call the transport its
+/// INVITE came over. Its Via names that transport and its Contact carries `transport=tcp|tls`
+/// (a `sips:` Contact when the Request-URI is `sips:`, RFC 3261 8.1.1.8).
 ///
 /// Confined to its event loop (call everything there); not `Sendable`.
 public final class SIPUserAgent {
@@ -13,14 +18,14 @@ public final class SIPUserAgent {
     public let eventLoop: EventLoop
     /// The configuration.
     public let configuration: SIPUserAgentConfiguration
-    /// The UDP endpoint (socket and transaction layer).
-    public let endpoint: SIPUDPEndpoint
+    /// The endpoint (sockets, connections and transaction layers).
+    public let endpoint: SIPEndpoint
     /// Called for each new INVITE that passed `SIPInviteServerSession.check`. The application
     /// sets the call's `onEvent` and rings, answers or rejects it (now or later, on the loop).
     /// Without a handler, INVITEs get 480.
     public var onIncomingCall: ((SIPServerCall) -> Void)?
     /// Endpoint events no call or registration took (malformed datagrams, stray responses).
-    public var onUnhandledEvent: ((SIPUDPEndpoint.Event) -> Void)?
+    public var onUnhandledEvent: ((SIPEndpoint.Event) -> Void)?
 
     /// Calls by Call-ID and local tag.
     private var calls: [CallKey: any SIPUserAgentCall] = [:]
@@ -37,13 +42,13 @@ public final class SIPUserAgent {
         let router = Router()
         self.eventLoop = eventLoop
         self.configuration = configuration
-        self.endpoint = SIPUDPEndpoint(configuration: configuration.endpoint, eventLoop: eventLoop) { event in
+        self.endpoint = SIPEndpoint(configuration: configuration.endpoint, eventLoop: eventLoop) { event in
             router.userAgent?.handle(event)
         }
         router.userAgent = self
     }
 
-    /// Binds the socket.
+    /// Binds the UDP socket and the TCP and TLS listeners.
     public func start() -> EventLoopFuture<Void> { endpoint.start() }
 
     /// Closes the socket, stops every call's timer and drops the calls' event closures (calls are
@@ -60,25 +65,37 @@ public final class SIPUserAgent {
 
     /// The host and port written in Via and Contact (see `advertisedAddress` in the
     /// configuration).
-    public var advertisedAddress: SIPRegistrationConfiguration.Address {
-        let bound =
+    public var advertisedAddress: SIPRegistrationConfiguration.Address { advertisedAddress(for: .udp) }
+
+    /// The host and port written in Via and Contact for a transport: the port of its listener
+    /// (the UDP port when it has none; an external address's port applies to UDP only).
+    public func advertisedAddress(for transport: SIPTransport) -> SIPRegistrationConfiguration.Address {
+        let udpPort =
             endpoint.localAddress?.port.map { UInt16(truncatingIfNeeded: $0) } ?? UInt16(clamping: configuration.port)
+        let listenerPort = endpoint.localAddress(for: transport)?.port.map { UInt16(truncatingIfNeeded: $0) }
+        let bound = transport == .udp ? udpPort : listenerPort ?? udpPort
         if let external = configuration.advertisedAddress {
-            return .init(host: external.host, port: external.port ?? bound)
+            return .init(host: external.host, port: transport == .udp ? external.port ?? bound : bound)
         }
         let host = (try? SIPHost(parsing: configuration.host)) ?? .domain(configuration.host)
         return .init(host: host, port: bound)
     }
 
-    /// What the sessions of this agent are configured with.
-    public var sessionConfiguration: SIPSessionConfiguration {
-        let address = advertisedAddress
-        var contact = SIPURI(host: address.host, port: address.port)
+    /// What the UDP sessions of this agent are configured with.
+    public var sessionConfiguration: SIPSessionConfiguration { sessionConfiguration(for: .udp) }
+
+    /// What the sessions of this agent over `transport` are configured with: Via names the
+    /// transport, Contact carries `transport=` (or is a `sips:` URI when `secure`).
+    public func sessionConfiguration(for transport: SIPTransport, secure: Bool = false) -> SIPSessionConfiguration {
+        let address = advertisedAddress(for: transport)
+        var contact = SIPURI(scheme: secure && transport == .tls ? .sips : .sip, host: address.host, port: address.port)
         contact.user = configuration.contactUser
+        if transport != .udp && contact.scheme == .sip { contact.transport = transport.rawValue }
         return SIPSessionConfiguration(
-            contact: contact, viaHost: address.host, viaPort: address.port, timers: configuration.timers,
-            userAgent: configuration.userAgent, allow: configuration.allow, supported: configuration.supported,
-            inDialogRouting: configuration.inDialogRouting, sessionInterval: configuration.sessionInterval,
+            contact: contact, viaHost: address.host, viaPort: address.port, transport: transport.viaName,
+            timers: configuration.timers, userAgent: configuration.userAgent, allow: configuration.allow,
+            supported: configuration.supported, inDialogRouting: configuration.inDialogRouting,
+            sessionInterval: configuration.sessionInterval,
             minimumSessionInterval: configuration.minimumSessionInterval,
             reliableProvisionals: configuration.reliableProvisionals, random: configuration.random)
     }
@@ -86,23 +103,28 @@ public final class SIPUserAgent {
     // MARK: - Calls
 
     /// Calls out: builds the INVITE from `parameters` (`SIPInviteClientSession.makeInvite`) and
-    /// sends it to `destination`. Events arrive on `onEvent`, on the loop.
+    /// sends it to `destination`, over `transport` (nil: the transport recorded for the
+    /// destination with `SIPEndpoint.setPeer`, else UDP). Events arrive on `onEvent`, on the loop.
     public func placeCall(
-        _ parameters: SIPInviteParameters, to destination: SocketAddress, credentials: SIPCredentials? = nil,
-        onEvent: @escaping (SIPSessionEvent) -> Void
+        _ parameters: SIPInviteParameters, to destination: SocketAddress, transport: SIPTransport? = nil,
+        credentials: SIPCredentials? = nil, onEvent: @escaping (SIPSessionEvent) -> Void
     ) throws -> SIPClientCall {
-        let invite = SIPInviteClientSession.makeInvite(parameters, configuration: sessionConfiguration)
-        return try placeCall(invite: invite, to: destination, credentials: credentials, onEvent: onEvent)
+        let configuration = callConfiguration(to: destination, transport: transport, requestURI: parameters.requestURI)
+        let invite = SIPInviteClientSession.makeInvite(parameters, configuration: configuration)
+        return try placeCall(
+            invite: invite, to: destination, transport: transport, credentials: credentials, onEvent: onEvent)
     }
 
     /// Calls out with a prepared INVITE (see `SIPInviteClientSession.init`); throws when it
-    /// lacks what a call needs.
+    /// lacks what a call needs. Its Via should name the transport (see the other `placeCall`).
     public func placeCall(
-        invite: SIPMessage, to destination: SocketAddress, credentials: SIPCredentials? = nil,
-        onEvent: @escaping (SIPSessionEvent) -> Void
+        invite: SIPMessage, to destination: SocketAddress, transport: SIPTransport? = nil,
+        credentials: SIPCredentials? = nil, onEvent: @escaping (SIPSessionEvent) -> Void
     ) throws -> SIPClientCall {
+        let requestURI = invite.requestURI ?? .sip(SIPURI(host: .domain("invalid")))
+        let configuration = callConfiguration(to: destination, transport: transport, requestURI: requestURI)
         let session = try SIPInviteClientSession(
-            invite: invite, peer: destination, configuration: sessionConfiguration, credentials: credentials)
+            invite: invite, peer: destination, configuration: configuration, credentials: credentials)
         let call = SIPClientCall(userAgent: self, session: session, onEvent: onEvent)
         calls[call.key] = call
         call.start()
@@ -126,10 +148,19 @@ public final class SIPUserAgent {
         target: SIPURI, peer: SocketAddress, interval: TimeAmount,
         onStatus: @escaping (SIPQualifyStatus) -> Void = { _ in }
     ) -> SIPQualifyClient {
-        let qualify = SIPQualify(target: target, interval: interval, configuration: sessionConfiguration)
+        let transport = endpoint.peer(at: peer)?.transport ?? .udp
+        let qualify = SIPQualify(
+            target: target, interval: interval, configuration: sessionConfiguration(for: transport))
         let client = SIPQualifyClient(qualify: qualify, endpoint: endpoint, peer: peer, onStatus: onStatus)
         qualifiers.append(client)
         return client
+    }
+
+    private func callConfiguration(to destination: SocketAddress, transport: SIPTransport?, requestURI: SIPAnyURI)
+        -> SIPSessionConfiguration
+    {
+        let transport = transport ?? endpoint.peer(at: destination)?.transport ?? .udp
+        return sessionConfiguration(for: transport, secure: requestURI.scheme == "sips")
     }
 
     func forget(_ key: CallKey) {
@@ -138,7 +169,7 @@ public final class SIPUserAgent {
 
     // MARK: - Routing
 
-    private func handle(_ event: SIPUDPEndpoint.Event) {
+    private func handle(_ event: SIPEndpoint.Event) {
         for registration in registrations where registration.handle(event) { return }
         for qualifier in qualifiers where qualifier.handle(event) { return }
         switch event {
@@ -197,7 +228,10 @@ public final class SIPUserAgent {
     }
 
     private func incomingCall(_ invite: SIPMessage, from source: SocketAddress) {
-        let sessionConfiguration = self.sessionConfiguration
+        // The call answers and calls back over the transport its INVITE came over.
+        let transport = SIPEndpoint.transport(of: invite)
+        let secure = invite.requestURI?.scheme == "sips"
+        let sessionConfiguration = self.sessionConfiguration(for: transport, secure: secure)
         if let refusal = SIPInviteServerSession.check(invite, configuration: sessionConfiguration) {
             endpoint.respond(refusal, to: invite)
             return

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// How a `SIPUserAgent` listens and presents itself.
 public struct SIPUserAgentConfiguration: Sendable {
@@ -33,6 +34,15 @@ public struct SIPUserAgentConfiguration: Sendable {
     public var reliableProvisionals = false
     /// Randomness for the glare back-off (RFC 3261 14.1).
     public var random: @Sendable (ClosedRange<Int>) -> Int
+    /// TCP and TLS listeners (on `host`). Default none.
+    public var streamListeners: [SIPEndpoint.StreamListener] = []
+    /// A stream connection carrying nothing for this long is closed. Default 120 s.
+    public var idleTimeout: TimeAmount = .seconds(120)
+    /// UDP requests larger than this go over TCP when possible (RFC 3261 18.1.1); nil: never.
+    /// Default 1300 bytes.
+    public var streamThreshold: Int? = 1300
+    /// The base of outgoing TLS connections. Default: the system's trust roots.
+    public var tlsClient: TLSConfiguration = .makeClientConfiguration()
 
     /// Creates a configuration.
     public init(
@@ -55,10 +65,12 @@ public struct SIPUserAgentConfiguration: Sendable {
         self.random = random
     }
 
-    /// The endpoint configuration: same socket, timers and capabilities.
-    public var endpoint: SIPUDPEndpoint.Configuration {
-        SIPUDPEndpoint.Configuration(
+    /// The endpoint configuration: same sockets, timers and capabilities.
+    public var endpoint: SIPEndpoint.Configuration {
+        SIPEndpoint.Configuration(
             host: host, port: port, timers: timers, userAgent: userAgent, allow: allow,
-            supported: supported + (sessionInterval != nil ? ["timer"] : []) + (reliableProvisionals ? ["100rel"] : []))
+            supported: supported + (sessionInterval != nil ? ["timer"] : []) + (reliableProvisionals ? ["100rel"] : []),
+            streamListeners: streamListeners, idleTimeout: idleTimeout, streamThreshold: streamThreshold,
+            tlsClient: tlsClient)
     }
 }

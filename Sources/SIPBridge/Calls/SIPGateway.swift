@@ -2,9 +2,9 @@ import Logging
 import NIOCore
 import SIP
 
-/// The bridge's SIP user agent on the component's event loop: the UDP listener from `<sip><listen>`,
-/// trunk destinations (IP literals at once, names through RFC 3263 DNS lookups off the loop), and the
-/// digest credentials of each trunk.
+/// The bridge's SIP user agent on the component's event loop: the UDP, TCP and TLS listeners from
+/// `<sip><listen>`, trunk destinations (IP literals at once, names through RFC 3263 DNS lookups off the
+/// loop, each recorded with the trunk's transport and TLS policy), and the digest credentials of each trunk.
 ///
 /// SIP signalling shares the component loop with XMPP: both are light next to media, and one loop for all
 /// signalling means a call's two sides never race each other.
@@ -14,9 +14,11 @@ final class SIPGateway {
     let logger: Logger
     private let locator: SIPServerLocator?
 
-    init?(settings: SIPSettings, eventLoop: any EventLoop, logger: Logger) {
+    /// Nil when there is no UDP listener (calls are then disabled); throws when a TLS listener's
+    /// certificate or key cannot be loaded.
+    init?(settings: SIPSettings, eventLoop: any EventLoop, logger: Logger) throws {
         guard let listener = settings.listeners.first(where: { $0.transport == .udp }) else {
-            logger.warning("no UDP <listen> in <sip>: SIP calls are disabled (TCP, TLS and WebSocket come later)")
+            logger.warning("no UDP <listen> in <sip>: SIP calls are disabled (TCP and TLS need a UDP listener too)")
             return nil
         }
         var advertised: SIPRegistrationConfiguration.Address?
@@ -29,6 +31,8 @@ final class SIPGateway {
             userAgent: settings.userAgent)
         configuration.sessionInterval = settings.sessionTimer > 0 ? UInt32(settings.sessionTimer) : nil
         configuration.reliableProvisionals = settings.reliableProvisionals
+        configuration.streamListeners = try Self.streamListeners(settings.listeners)
+        configuration.idleTimeout = TimeAmount(settings.connectionIdleTimeout)
         self.userAgent = SIPUserAgent(configuration: configuration, eventLoop: eventLoop)
         self.settings = settings
         self.logger = logger
@@ -48,9 +52,15 @@ final class SIPGateway {
     private(set) var isRunning = false
 
     func start() -> EventLoopFuture<Void> {
-        userAgent.start().assumeIsolated().map { [logger, userAgent] in
+        // Every trunk's address is known to the endpoint with its transport and TLS policy before the first
+        // call, so in-dialog requests of inbound calls (a BYE to the trunk) use them too.
+        for trunk in settings.trunks { _ = destination(for: trunk) }
+        return userAgent.start().assumeIsolated().map { [logger, userAgent] in
             self.isRunning = true
-            logger.info("SIP listening on \(userAgent.endpoint.localAddress.map { "\($0)" } ?? "?") (udp)")
+            for transport in SIPTransport.allCases {
+                guard let address = userAgent.endpoint.localAddress(for: transport) else { continue }
+                logger.info("SIP listening on \(address) (\(transport.rawValue))")
+            }
             self.startRegistrations()
             self.startQualifying()
         }.nonisolated()
@@ -100,10 +110,12 @@ final class SIPGateway {
     /// Starts a registration for every trunk with `register="true"` (RFC 3261 section 10), refreshed
     /// before expiry, retried with backoff, with CRLF keepalives toward the registrar for NAT bindings.
     func startRegistrations() {
-        guard let local = userAgent.endpoint.localAddress, let localPort = local.port,
-            let localHost = local.ipAddress.flatMap({ try? SIPHost(parsing: $0) })
-        else { return }
         for trunk in settings.trunks where trunk.register {
+            // REGISTER over the trunk's transport, with the Contact of that transport's listener.
+            let transport = Self.sipTransport(trunk.transport) ?? .udp
+            guard let local = userAgent.endpoint.localAddress(for: transport) ?? userAgent.endpoint.localAddress,
+                let localPort = local.port, let localHost = local.ipAddress.flatMap({ try? SIPHost(parsing: $0) })
+            else { continue }
             guard let username = trunk.username, let password = trunk.password,
                 let host = try? SIPHost(parsing: trunk.uri.host)
             else {
@@ -117,7 +129,8 @@ final class SIPGateway {
                 localAddress: .init(host: localHost, port: UInt16(localPort)),
                 externalAddress: external.map { .init(host: $0) }, username: username, password: password,
                 realm: trunk.realm, expires: UInt32(trunk.expires.components.seconds),
-                keepaliveInterval: TimeAmount(settings.keepaliveInterval), userAgent: settings.userAgent)
+                keepaliveInterval: TimeAmount(settings.keepaliveInterval), transport: transport.viaName,
+                userAgent: settings.userAgent)
             let logger = self.logger
             destination(for: trunk).assumeIsolated().whenComplete { [weak self] result in
                 guard let self else { return }
@@ -157,19 +170,59 @@ final class SIPGateway {
         }
     }
 
-    /// Where requests for `trunk` go: its URI's host and port, resolved per RFC 3263 when it is a name.
+    /// Where requests for `trunk` go: its URI's host and port (default 5060, 5061 for TLS), resolved per
+    /// RFC 3263 when it is a name (`_sip._udp`, `_sip._tcp` or `_sips._tcp` SRV when the URI has no port).
+    /// The address is recorded with the trunk's transport, so calls and registrations to it use that
+    /// transport, and with the name its TLS certificate must carry (unless `verify-tls="false"`).
     func destination(for trunk: TrunkConfiguration) -> EventLoopFuture<SocketAddress> {
         let loop = userAgent.eventLoop
-        let port = trunk.uri.port ?? 5060
+        guard let transport = Self.sipTransport(trunk.transport), !transport.isWebSocket else {
+            // RFC 7118 is for clients that connect to us; trunks are reached over UDP, TCP or TLS.
+            return loop.makeFailedFuture(GatewayError("transport \(trunk.transport.rawValue) cannot reach a trunk"))
+        }
+        let peer = SIPEndpoint.Peer(
+            transport: transport, serverName: trunk.uri.host, verifyCertificate: trunk.verifyTLS)
+        let endpoint = userAgent.endpoint
+        let port = trunk.uri.port ?? transport.defaultPort
         if let address = try? SocketAddress(ipAddress: trunk.uri.host, port: port) {
+            endpoint.setPeer(peer, at: address)
             return loop.makeSucceededFuture(address)
         }
         guard let locator else {
             return loop.makeFailedFuture(GatewayError("no DNS resolver configured to find \(trunk.uri.host)"))
         }
-        return locator.locate(host: trunk.uri.host, port: trunk.uri.port, transport: "udp").flatMapThrowing {
-            guard let first = $0.first else { throw GatewayError("\(trunk.uri.host) does not resolve") }
-            return first.address
+        return locator.locate(host: trunk.uri.host, port: trunk.uri.port, transport: transport.rawValue)
+            .assumeIsolated().flatMapThrowing {
+                guard let first = $0.first else { throw GatewayError("\(trunk.uri.host) does not resolve") }
+                endpoint.setPeer(peer, at: first.address)
+                return first.address
+            }.nonisolated()
+    }
+
+    /// The SIP module's transport for a configured one.
+    static func sipTransport(_ kind: SIPTransportKind) -> SIPTransport? {
+        SIPTransport(rawValue: kind.rawValue)
+    }
+
+    /// The TCP, TLS and WebSocket listeners (TLS certificates and keys are read here).
+    static func streamListeners(_ listeners: [SIPListener]) throws -> [SIPEndpoint.StreamListener] {
+        try listeners.compactMap { listener in
+            guard listener.transport != .udp, let transport = sipTransport(listener.transport) else { return nil }
+            guard transport == .tls || transport == .wss else {
+                return SIPEndpoint.StreamListener(transport: transport, host: listener.address, port: listener.port)
+            }
+            let name = transport.rawValue
+            guard let certificate = listener.certificate, let key = listener.privateKey else {
+                throw GatewayError("<listen transport=\"\(name)\"> needs certificate and private-key attributes")
+            }
+            do {
+                return try .tls(
+                    transport, host: listener.address, port: listener.port, certificate: certificate, privateKey: key)
+            } catch {
+                throw GatewayError(
+                    "<listen transport=\"\(name)\">: cannot load certificate \(certificate) or private-key \(key): "
+                        + "\(error)")
+            }
         }
     }
 

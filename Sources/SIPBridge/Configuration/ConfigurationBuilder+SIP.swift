@@ -21,6 +21,7 @@ extension ConfigurationBuilder {
             sip.sessionTimer = value
         }
         if let value = boolean(element, "reliable-provisionals") { sip.reliableProvisionals = value }
+        if let value = seconds(element, "connection-idle-timeout") { sip.connectionIdleTimeout = value }
 
         let listens = element.children(named: "listen")
         if !listens.isEmpty {

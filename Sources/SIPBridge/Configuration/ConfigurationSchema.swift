@@ -256,6 +256,7 @@ public enum ConfigurationSchema {
         </attribute>
       </optional>
       <optional><attribute name="reliable-provisionals"><ref name="boolean"/></attribute></optional>
+      <optional><attribute name="connection-idle-timeout"><ref name="seconds"/></attribute></optional>
       <interleave>
         <zeroOrMore><ref name="listen"/></zeroOrMore>
         <zeroOrMore><ref name="trunk"/></zeroOrMore>

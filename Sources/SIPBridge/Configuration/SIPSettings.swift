@@ -28,6 +28,9 @@ public struct SIPSettings: Sendable, Equatable {
     /// `reliable-provisionals`: RFC 3262 100rel: PRACK the trunk's reliable 18x and send ours
     /// reliably when an INVITE requires it. Default true.
     public var reliableProvisionals = true
+    /// `connection-idle-timeout`: a TCP or TLS connection that carries nothing for this long is
+    /// closed. Default 120 s.
+    public var connectionIdleTimeout: Duration = .seconds(120)
     /// `<listen>` elements; ``defaultListeners`` when there are none.
     public var listeners: [SIPListener] = SIPSettings.defaultListeners
     /// `<trunk>` elements, in file order.

@@ -35,6 +35,7 @@ struct ConfigurationDefaultsTests {
         #expect(sip.t4 == .milliseconds(5000))
         #expect(sip.keepaliveInterval == .seconds(25))
         #expect(sip.userAgent == "jingle-sip-bridge")
+        #expect(sip.connectionIdleTimeout == .seconds(120))
         #expect(sip.listeners == [
             SIPListener(transport: .udp, address: "0.0.0.0", port: 5060),
             SIPListener(transport: .tcp, address: "0.0.0.0", port: 5060),

@@ -21,7 +21,7 @@ struct ConfigurationFullFileTests {
             <allow jid="guest@partner.example"/>
           </access>
           <sip external-address="203.0.113.10" t1="250" t2="8000" t4="6000" keepalive-interval="15"
-               user-agent="Example/1.0">
+               user-agent="Example/1.0" connection-idle-timeout="45">
             <listen transport="udp" address="192.0.2.1" port="5070"/>
             <listen transport="tls" address="::" port="5071" certificate="tls/sip.pem" private-key="/etc/ssl/sip.key"/>
             <trunk name="main" uri="sips:sip.provider.example:5061" transport="tls"
@@ -108,6 +108,7 @@ struct ConfigurationFullFileTests {
         sip.t4 = .milliseconds(6000)
         sip.keepaliveInterval = .seconds(15)
         sip.userAgent = "Example/1.0"
+        sip.connectionIdleTimeout = .seconds(45)
         sip.listeners = [
             SIPListener(transport: .udp, address: "192.0.2.1", port: 5070),
             SIPListener(transport: .tls, address: "::", port: 5071,

@@ -25,8 +25,10 @@ import Testing
         let port: Int
         private var pid: pid_t = 0
 
-        init(algorithm: String = "MD5", qopFlags: String = "1", password: String = "secret", minExpires: Int = 5) throws
-        {
+        init(
+            algorithm: String = "MD5", qopFlags: String = "1", password: String = "secret", minExpires: Int = 5,
+            tcp: Bool = false
+        ) throws {
             try #require(
                 FileManager.default.isExecutableFile(atPath: SIPRegistrationKamailioTests.kamailio),
                 "install Debian's kamailio package")
@@ -37,6 +39,7 @@ import Testing
             for (key, value) in [
                 "PORT": String(port), "CTL": ctlSocket, "MIN_EXPIRES": String(minExpires), "ALGORITHM": algorithm,
                 "USER": "alice", "PASSWORD": password, "QOP_FLAGS": qopFlags,
+                "TCP": tcp ? "listen=tcp:127.0.0.1:\(port)" : "disable_tcp=yes",
             ] {
                 config = config.replacingOccurrences(of: "@@\(key)@@", with: value)
             }
@@ -159,7 +162,9 @@ import Testing
         let port: Int
         let log = StatusLog()
 
-        init(registrarPort: Int, password: String = "secret", expires: UInt32 = 10) throws {
+        init(
+            registrarPort: Int, password: String = "secret", expires: UInt32 = 10, transport: SIPTransport = .udp
+        ) throws {
             loop = group.next()
             let loop = self.loop
             let holder = ClientHolder()
@@ -176,10 +181,11 @@ import Testing
                 addressOfRecord: try SIPURI(parsing: "sip:alice@example.test"),
                 localAddress: .init(host: .ipv4("127.0.0.1"), port: UInt16(port)), username: "alice",
                 password: password, realm: "example.test", expires: expires,
-                initialRetryDelay: .seconds(30), keepaliveInterval: .seconds(2))
+                initialRetryDelay: .seconds(30), keepaliveInterval: .seconds(2), transport: transport.viaName)
             let registrar = try SocketAddress(ipAddress: "127.0.0.1", port: registrarPort)
             let log = self.log
             client = try loop.submit { [endpoint] in
+                endpoint.value.setPeer(.init(transport: transport), at: registrar)
                 let client = SIPRegistrationClient(
                     configuration: configuration, endpoint: endpoint.value, registrar: registrar
                 ) { status in log.statuses.withLock { $0.append(status) } }
@@ -263,6 +269,27 @@ import Testing
         #expect(reason.contains("wrong username or password"), "\(reason)")
         #expect(try !registrar.bindings().contains("sip:alice@"))
         try client.stop()
+    }
+
+    @Test func registersOverTCPOnOneConnectionKeptAliveByPings() throws {
+        let registrar = try Registrar(tcp: true)
+        defer { registrar.stop() }
+        let client = try Client(registrarPort: registrar.port, expires: 10, transport: .tcp)
+        defer { client.shutdown() }
+        try client.start()
+        let first = client.wait(seconds: 5) { self.registeredCount($0) >= 1 }
+        #expect(registeredCount(first) == 1, "statuses \(first)\n\(registrar.logText)")
+        // The Contact asks for TCP, and Kamailio saw the REGISTER arrive over TCP.
+        let bindings = try registrar.bindings()
+        #expect(bindings.contains("sip:alice@127.0.0.1:\(client.port);transport=tcp"), "\(bindings)")
+        #expect(bindings.contains("tcp:127.0.0.1:"), "\(bindings)")
+        // Refreshed after 5 s with CRLF pings every 2 s in between, all on the first connection.
+        let refreshed = client.wait(seconds: 9) { self.registeredCount($0) >= 2 }
+        #expect(registeredCount(refreshed) >= 2, "statuses \(refreshed)\n\(registrar.logText)")
+        let opened = try client.loop.submit { [endpoint = client.endpoint] in endpoint.value.openedConnectionCount }
+        #expect(try opened.wait() == 1)
+        try client.stop()
+        #expect(client.wait(seconds: 5) { $0.last == .unregistered(reason: nil) }.last == .unregistered(reason: nil))
     }
 }
 

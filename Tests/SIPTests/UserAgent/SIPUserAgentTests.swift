@@ -32,7 +32,8 @@ import Testing
 
         init(
             host: String = "127.0.0.1", advertised: SIPRegistrationConfiguration.Address? = nil,
-            sessionInterval: UInt32? = nil, reliableProvisionals: Bool = false
+            sessionInterval: UInt32? = nil, reliableProvisionals: Bool = false,
+            listeners: [SIPEndpoint.StreamListener] = []
         ) throws {
             let loop = group.next()
             self.loop = loop
@@ -42,6 +43,7 @@ import Testing
                     timers: SIPTimers(t1: .milliseconds(100)))
                 configuration.sessionInterval = sessionInterval
                 configuration.reliableProvisionals = reliableProvisionals
+                configuration.streamListeners = listeners
                 return NIOLoopBound(SIPUserAgent(configuration: configuration, eventLoop: loop), eventLoop: loop)
             }.wait()
             try loop.flatSubmit { [agent] in agent.value.start() }.wait()
@@ -75,7 +77,7 @@ import Testing
         /// Calls `uri` at 127.0.0.1:`port`; hangs up `hangUpAfter` the answer.
         func call(
             _ uri: String, port: Int, log: EventLog, side: String = "uac", credentials: SIPCredentials? = nil,
-            hangUpAfter: TimeAmount = .milliseconds(200)
+            transport: SIPTransport? = nil, hangUpAfter: TimeAmount = .milliseconds(200)
         ) throws {
             let destination = try SocketAddress(ipAddress: "127.0.0.1", port: port)
             try onLoop { agent in
@@ -85,7 +87,9 @@ import Testing
                     requestURI: try SIPAnyURI(parsing: uri),
                     from: SIPNameAddress(uri: try SIPURI(parsing: "sip:alice@bridge.example.test")),
                     sdp: SIPUserAgentTests.sdp)
-                box.call = try agent.placeCall(parameters, to: destination, credentials: credentials) { event in
+                box.call = try agent.placeCall(
+                    parameters, to: destination, transport: transport, credentials: credentials
+                ) { event in
                     log.append(event, side: side)
                     if case .answered = event {
                         let bound = NIOLoopBound(box, eventLoop: loop)
@@ -108,8 +112,9 @@ import Testing
         private var pid: pid_t
 
         /// Starts sipp on a free port of 127.0.0.1 with one call of `scenario`, calling
-        /// `remote` when given (sipp as UAC).
-        init(scenario: String, remote: String? = nil) throws {
+        /// `remote` when given (sipp as UAC), over `transport` (sipp's `-t`: u1 UDP, t1 one TCP
+        /// connection).
+        init(scenario: String, remote: String? = nil, transport: String = "u1") throws {
             try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/sipp"), "install sip-tester")
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -117,7 +122,7 @@ import Testing
             var arguments = remote.map { [$0] } ?? []
             arguments += [
                 "-sf", SIPUserAgentTests.scenarios.appendingPathComponent(scenario).path, "-i", "127.0.0.1",
-                "-p", String(port), "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err",
+                "-p", String(port), "-t", transport, "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin", "-trace_err",
                 "-error_file", directory.appendingPathComponent("errors.log").path, "-trace_msg",
                 "-message_file", directory.appendingPathComponent("messages.log").path,
             ]
