@@ -181,7 +181,7 @@ class BaresipPeer:
                  ctrl_port: "int | None" = None, registrar: "str | None" = None,
                  auth_user: "str | None" = None, auth_password: "str | None" = None,
                  domain: str = LOOPBACK, regint: int = 600, sip_trace: bool = True,
-                 sip_certificate: "Path | str | None" = None):
+                 sip_certificate: "Path | str | None" = None, media_encryption: "str | None" = None):
         unknown = [c for c in codecs if c not in CODECS]
         if unknown or not codecs:
             raise ValueError(f"codecs {list(codecs)}: unknown {unknown} (known: {', '.join(CODECS)})")
@@ -206,6 +206,8 @@ class BaresipPeer:
         self.sip_trace = sip_trace
         # PEM with certificate and key for the TLS listener on sip_port + 1 (baresip's `sip_certificate`).
         self.sip_certificate = Path(sip_certificate) if sip_certificate is not None else None
+        # baresip's `mediaenc` for the account, e.g. "srtp-mand" (SDES-SRTP only, RTP/SAVP).
+        self.media_encryption = media_encryption
         self.sip_port = sip_port or free_sip_port()
         self.ctrl_port = ctrl_port or next(
             p for p in free_udp_tcp_ports(3) if p not in (self.sip_port, self.sip_port + 1))
@@ -257,6 +259,8 @@ class BaresipPeer:
         mode = "manual" if self.answer_mode == "auto" else self.answer_mode
         params = [f"answermode={mode}", f"audio_codecs={codecs}", f"ptime={self.ptime}",
                   "call_transfer=no", "mwi=no"]
+        if self.media_encryption:
+            params.append(f"mediaenc={self.media_encryption}")
         if self.registrar:
             params.append(f"regint={self.regint}")
             params.append(f"outbound=\"{self.registrar}\"")
@@ -302,6 +306,7 @@ class BaresipPeer:
             f"net_interface\t{LOOPBACK}",
             f"module_path\t{MODULE_PATH}",
             *[f"module\t{m}" for m in modules],
+            *(["module\tsrtp.so"] if self.media_encryption else []),
             "module\tsndfile.so",
             "module\taubridge.so",
             "module\taufile.so" if self.source_wav is not None else "module\tausine.so",

@@ -20,6 +20,7 @@ from baresip_peer import BaresipPeer  # noqa: E402
 from bridge import Bridge, bridge_binary  # noqa: E402
 from jingle_peer import open_peer  # noqa: E402
 from servers import free_ports  # noqa: E402
+from audio_analysis import analyse_tone  # noqa: E402
 from test_calls_sip import DID, NUMBER, run  # noqa: E402
 
 
@@ -46,7 +47,7 @@ def tls_phone(tmp_path):
     peer.stop()
 
 
-def transport_bridge(request, server, phone, root, transport, verify=False, tls_files=None):
+def transport_bridge(request, server, phone, root, transport, verify=False, tls_files=None, trunk_extra=""):
     """A bridge listening on UDP and TCP (and TLS with `tls_files`, a (certificate, key) pair) whose trunk
     to `phone` uses `transport`."""
     bridge = Bridge(bridge_binary(), server, root)
@@ -60,7 +61,7 @@ def transport_bridge(request, server, phone, root, transport, verify=False, tls_
       <listen transport="udp" address="127.0.0.1" port="{sip_port}"/>
       <listen transport="tcp" address="127.0.0.1" port="{sip_port}"/>{tls_listen}
       <trunk name="phone" uri="sip:127.0.0.1:{phone_port}" transport="{transport}"
-             verify-tls="{'true' if verify else 'false'}" codecs="PCMU PCMA telephone-event"/>
+             verify-tls="{'true' if verify else 'false'}" codecs="PCMU PCMA telephone-event" {trunk_extra}/>
       <route match="[0-9]+" trunk="phone" emergency="allow"/>
       <inbound did="{DID}" jid="alice@localhost" trunk="phone"/>
     </sip>"""
@@ -154,3 +155,35 @@ def test_inbound_call_over_tls(request, xmpp_server, tls_phone, tmp_path):
     # The answer names TLS in Contact; the bridge's BYE reached the phone's TLS listener.
     assert ";transport=tls>" in trace, trace[-3000:]
     assert "BYE sip:" in trace
+
+
+def test_sdes_srtp_call_over_tls_carries_tones_both_ways(request, xmpp_server, tmp_path):
+    """srtp="sdes" on a TLS trunk to baresip with mediaenc=srtp-mand (RTP/SAVP only): the bridge's INVITE
+    offers RTP/SAVP with an a=crypto line, baresip answers with its own key, and SRTP flows both ways:
+    each side hears the other's tone (a wrong key or a plain RTP packet would be silence)."""
+    phone = BaresipPeer(tmp_path / "baresip", user=NUMBER, codecs=("PCMU",), tone_hz=880,
+                        sip_certificate=self_signed(tmp_path / "tls"), media_encryption="srtp-mand")
+    phone.start()
+    request.addfinalizer(phone.stop)
+    transport_bridge(request, xmpp_server, phone, tmp_path / "bridge", "tls", trunk_extra='srtp="sdes"')
+    seconds = 4.0
+
+    async def body():
+        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+        loop = asyncio.get_running_loop()
+        try:
+            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
+            await peer.wait_event("accepted", timeout=15)
+            await peer.wait_event("connected", timeout=10)
+            await asyncio.sleep(seconds)
+            samples, rate = peer.received_audio()
+            await peer.hang_up()
+            await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
+            return samples, rate
+        finally:
+            await peer.close()
+    samples, rate = run(body)
+    trace = phone.log_path.read_text(errors="replace")
+    assert "RTP/SAVP" in trace and "a=crypto:" in trace, trace[-3000:]
+    analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=seconds - 2)
+    analyse_tone(*phone.recording(), 440.0, skip_seconds=0.5).check(440.0, min_seconds=seconds - 2)

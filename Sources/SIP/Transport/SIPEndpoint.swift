@@ -173,7 +173,7 @@ public final class SIPEndpoint {
     }
 
     /// The transport a message's top Via names; UDP when it names none we speak.
-    static func transport(of message: SIPMessage) -> SIPTransport {
+    public static func transport(of message: SIPMessage) -> SIPTransport {
         guard let via = (try? message.topVia) ?? nil else { return .udp }
         return SIPTransport(via: via.transport) ?? .udp
     }

@@ -62,6 +62,11 @@ extension CallManager {
         var sdes: SIPLegSDP.SDES?
         var sdesInbound: SRTPMasterKey?
         if decision.trunk.srtp == .sdes {
+            // RFC 4568 section 8.3: the keys are in the SDP, so the INVITE must have come over TLS.
+            guard [.tls, .wss].contains(SIPEndpoint.transport(of: invite)) else {
+                logger.notice("refused SIP call \(serverCall.callID): SDES-SRTP keys offered outside TLS")
+                return serverCall.reject(status: 488, reason: "Not Acceptable Here")
+            }
             do {
                 if serverCall.session.isOfferless {
                     sdes = try SIPLegSDP.SDES.random()
