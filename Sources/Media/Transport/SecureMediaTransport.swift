@@ -66,6 +66,8 @@ public final class SecureMediaTransport {
     /// Where the peer's DTLS came from before ICE selected a pair.
     private var dtlsPeer: TransportAddress?
     private var localAddress: TransportAddress?
+    /// Whether authenticated SRTP or SRTCP came from the peer (and the DTLS connection was released).
+    private var peerKeyed = false
 
     public init(
         ice configuration: ICEConfiguration, certificate: DTLSCertificate,
@@ -156,6 +158,7 @@ public final class SecureMediaTransport {
             do {
                 let plain = try protector.unprotectRTP(buffer, length: length)
                 counters.srtpReceived += 1
+                if !peerKeyed { peerProvedKeys() }
                 return .rtp(length: plain)
             } catch {
                 return drop(error)
@@ -165,6 +168,7 @@ public final class SecureMediaTransport {
             do {
                 let plain = try protector.unprotectRTCP(buffer, length: length)
                 counters.srtcpReceived += 1
+                if !peerKeyed { peerProvedKeys() }
                 return .rtcp(length: plain)
             } catch {
                 return drop(error)
@@ -242,6 +246,12 @@ public final class SecureMediaTransport {
 
     static func mediaTime(_ deadline: NIODeadline) -> MediaTime {
         MediaTime(nanoseconds: Int64(truncatingIfNeeded: deadline.uptimeNanoseconds))
+    }
+
+    /// The peer's media authenticated with the DTLS keys: its handshake is complete, so OpenSSL's state can go.
+    private func peerProvedKeys() {
+        peerKeyed = true
+        dtls.releaseConnection()
     }
 
     @discardableResult
