@@ -81,7 +81,9 @@ public final class SecureMediaTransport {
 
     /// The address media goes to: the selected pair's remote address, or before nomination the valid pair
     /// of highest priority (RFC 8445 section 12.1.1: media may flow on a valid pair before selection).
-    public var mediaDestination: TransportAddress? { ice.selectedPair?.remote.address ?? validPairDestination }
+    /// Kept up to date after every ICE input, so the per-packet path reads a stored address instead of copying
+    /// the pair (its candidates' strings cost a retain and release each).
+    public private(set) var mediaDestination: TransportAddress?
 
     /// Whether RTP may be sent.
     public var isSecured: Bool { protector != nil }
@@ -262,6 +264,7 @@ public final class SecureMediaTransport {
     }
 
     private func drainICE() {
+        mediaDestination = ice.selectedPair?.remote.address ?? validPairDestination
         while let transmit = ice.pollTransmit() {
             transmits.append(Transmit(destination: transmit.destination, datagram: transmit.datagram))
         }
@@ -285,7 +288,13 @@ public final class SecureMediaTransport {
     /// Before nomination a valid pair is enough to start the handshake (RFC 8842 section 4: DTLS may start
     /// once ICE has a working path).
     private var validPairDestination: TransportAddress? {
-        ice.pairs.filter(\.isValid).max { $0.priority(role: ice.role) < $1.priority(role: ice.role) }?.remote.address
+        // A loop rather than filter + max: this runs after every STUN datagram and must not allocate.
+        var best: (priority: UInt64, address: TransportAddress)?
+        for pair in ice.pairs where pair.isValid {
+            let priority = pair.priority(role: ice.role)
+            if best.map({ priority > $0.priority }) ?? true { best = (priority, pair.remote.address) }
+        }
+        return best?.address
     }
 
     private func flushDTLS() {
