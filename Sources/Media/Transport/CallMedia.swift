@@ -13,7 +13,7 @@ import Darwin
 /// This is the thin driver over the sans-IO transports: it owns the channels, one timer for the transports'
 /// deadlines and one periodic check for inactivity, and carries the transports' transmits out. Every method
 /// must be called on `eventLoop`; events come back on it through `onEvent`. NIO reads the sockets; received
-/// RTP is copied once into the leg's scratch buffer, decrypted, rewritten and encrypted there, and sent with
+/// RTP is copied once into the call's receive buffer, decrypted, rewritten and encrypted there, and sent with
 /// one `sendto` on the other leg's socket (`MediaSocket`), so relaying a packet allocates nothing of ours.
 public final class CallMedia {
     public enum LegID: Int, Hashable, Sendable, CaseIterable, CustomStringConvertible {
@@ -92,8 +92,15 @@ public final class CallMedia {
         /// Sends from the leg's socket, and (plain legs without rtcp-mux) from its RTCP socket.
         var socket = MediaSocket()
         var rtcpSocket = MediaSocket()
-        /// Where received packets are decrypted, rewritten and re-encrypted; reused for every packet.
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: CallMedia.scratchCapacity, alignment: 16)
+        /// The fast path: a twin of `socket` connected to the peer, read without a source address per datagram.
+        var fastChannel: (any Channel)?
+        /// The peer the fast path is connected to (set once its channel exists).
+        var fastPeer: TransportAddress?
+        var fastPending = false
+        /// No new fast path before this (after one failed or was closed by an error).
+        var fastRetry: NIODeadline = .uptimeNanoseconds(0)
+        /// Datagrams that came through the fast path.
+        var fastPathReceived = 0
 
         init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, cname: String, now: NIODeadline) {
             self.id = id
@@ -103,10 +110,6 @@ public final class CallMedia {
                 ssrc: rewriter.ssrc, cname: cname, receiveClockRate: rewriter.clockRate,
                 sendClockRate: rewriter.clockRate)
             self.lastReceived = now
-        }
-
-        deinit {
-            scratch.deallocate()
         }
     }
 
@@ -152,6 +155,10 @@ public final class CallMedia {
     private var ticker: Scheduled<Void>?
     /// Encoded frames of the transcoder or tone; allocated when one starts (a relayed call never needs it).
     private var payloadScratch: [UInt8] = []
+    /// Where received packets are decrypted, rewritten and re-encrypted; one for both legs, as the loop handles
+    /// one datagram at a time and nothing a datagram triggers receives another.
+    private let receiveScratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: CallMedia.scratchCapacity, alignment: 16)
     /// Where generated packets (transcoder, tone, DTMF, RTCP) are built and protected before sending.
     private let sendScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: CallMedia.scratchCapacity, alignment: 16)
     private var timer: Scheduled<Void>?
@@ -166,6 +173,7 @@ public final class CallMedia {
     }
 
     deinit {
+        receiveScratch.deallocate()
         sendScratch.deallocate()
     }
 
@@ -288,7 +296,7 @@ public final class CallMedia {
         timer?.cancel()
         ticker?.cancel()
         housekeeping?.cancel()
-        let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
+        let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel, $0.fastChannel].compactMap { $0 } }
         let futures = channels.map { $0.close() }
         return EventLoopFuture.andAllComplete(futures, on: eventLoop)
     }
@@ -298,17 +306,99 @@ public final class CallMedia {
     func received(_ envelope: inout AddressedEnvelope<ByteBuffer>, on leg: Leg) {
         guard !closed, let source = TransportAddress(envelope.remoteAddress) else { return }
         // NIO's receive buffer is shared with its pool, so decrypting in it would copy it (an allocation per
-        // packet): the datagram is copied into the leg's own scratch buffer instead, with room for an SRTP tag.
+        // packet): the datagram is copied into the call's receive buffer instead, with room for an SRTP tag.
         let length = envelope.data.readableBytes
         guard length <= Self.scratchCapacity - Self.srtpRoom else { return }
-        let scratch = leg.scratch
+        let scratch = receiveScratch
         envelope.data.withUnsafeReadableBytes { scratch.copyMemory(from: $0) }
-        received(length: length, from: source, on: leg, now: eventLoop.now)
+        let now = eventLoop.now
+        received(length: length, from: source, on: leg, now: now)
+        // The peer is live at the leg's destination: read it on a connected socket from now on.
+        if !closed, source == destination(of: leg), source != leg.fastPeer, !leg.fastPending, now >= leg.fastRetry {
+            openFastPath(leg, to: source)
+        }
     }
 
-    /// Handles the datagram of `length` octets at the start of `leg.scratch`.
+    /// A datagram from the peer a leg's fast path is connected to.
+    func receivedFast(_ data: ByteBuffer, from peer: TransportAddress, on leg: Leg) {
+        let length = data.readableBytes
+        guard !closed, length <= Self.scratchCapacity - Self.srtpRoom else { return }
+        let scratch = receiveScratch
+        data.withUnsafeReadableBytes { scratch.copyMemory(from: $0) }
+        leg.fastPathReceived &+= 1
+        received(length: length, from: peer, on: leg, now: eventLoop.now)
+    }
+
+    /// Where the leg sends media now.
+    private func destination(of leg: Leg) -> TransportAddress? {
+        switch leg.transport {
+        case .secure(let secure): secure.mediaDestination
+        case .plain(let plain): plain.rtpDestination
+        }
+    }
+
+    /// Replaces the leg's fast path with one connected to `peer`. Until it exists, and if it fails, the leg's
+    /// own socket receives everything, so this only ever saves work.
+    private func openFastPath(_ leg: Leg, to peer: TransportAddress) {
+        closeFastPath(leg)
+        let descriptor: CInt
+        do {
+            descriptor = try leg.socket.connectedTwin(to: peer)
+        } catch {
+            leg.fastRetry = eventLoop.now + Self.fastPathRetry
+            return
+        }
+        leg.fastPending = true
+        let target = NIOLoopBound((media: self, leg: leg), eventLoop: eventLoop)
+        NIOPipeBootstrap(group: eventLoop)
+            // A read returns one datagram; the buffer must hold the largest the leg's own socket would take.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = LegFastPathHandler(media: target.value.media, leg: target.value.leg, peer: peer)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .takingOwnershipOfDescriptor(input: descriptor)
+            .assumeIsolated().whenComplete { result in
+                leg.fastPending = false
+                switch result {
+                case .success(let channel):
+                    if self.closed {
+                        channel.close(promise: nil)
+                    } else {
+                        leg.fastChannel = channel
+                        leg.fastPeer = peer
+                    }
+                case .failure:
+                    // NIO did not take the descriptor.
+                    MediaSocket.closeDescriptor(descriptor)
+                    leg.fastRetry = self.eventLoop.now + Self.fastPathRetry
+                }
+            }
+    }
+
+    private func closeFastPath(_ leg: Leg) {
+        leg.fastChannel?.close(promise: nil)
+        leg.fastChannel = nil
+        leg.fastPeer = nil
+    }
+
+    /// The fast path's channel became inactive: closed by us, or by an error (an ICMP error, a zero-length
+    /// datagram, which a pipe channel takes for end of file).
+    func fastPathClosed(_ channel: any Channel, on leg: Leg) {
+        guard leg.fastChannel === channel else { return }
+        leg.fastChannel = nil
+        leg.fastPeer = nil
+        leg.fastRetry = eventLoop.now + Self.fastPathRetry
+    }
+
+    /// How long after a fast path failed the leg tries again.
+    static let fastPathRetry = TimeAmount.seconds(1)
+
+    /// Handles the datagram of `length` octets at the start of `receiveScratch`, received on `leg`.
     private func received(length: Int, from source: TransportAddress, on leg: Leg, now: NIODeadline) {
-        let buffer = leg.scratch
+        let buffer = receiveScratch
         let result: PlainRTPTransport.Received
         switch leg.transport {
         case .secure(let secure):
@@ -706,7 +796,7 @@ public final class CallMedia {
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = MediaDatagramHandler(media: target.value.media, leg: target.value.leg, rtcp: rtcp)
+                    let handler = LegSocketHandler(media: target.value.media, leg: target.value.leg, rtcp: rtcp)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
@@ -714,36 +804,5 @@ public final class CallMedia {
                 if rtcp { leg.rtcpSocket = socket } else { leg.socket = socket }
                 return channel
             }.nonisolated()
-    }
-}
-
-/// Hands each datagram to the call; owns nothing else.
-final class MediaDatagramHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-
-    private weak var media: CallMedia?
-    private let leg: CallMedia.Leg
-    /// Whether this is a plain leg's separate RTCP socket.
-    private let rtcp: Bool
-
-    init(media: CallMedia, leg: CallMedia.Leg, rtcp: Bool) {
-        self.media = media
-        self.leg = leg
-        self.rtcp = rtcp
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var envelope = unwrapInboundIn(data)
-        media?.received(&envelope, on: leg)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        // NIO closed the descriptor; its number may be reused by the next socket opened.
-        if rtcp { leg.rtcpSocket.invalidate() } else { leg.socket.invalidate() }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // ICMP port unreachable and similar: the peer is gone or not there yet; inactivity handles it.
     }
 }

@@ -16,11 +16,17 @@ import Darwin
 ///
 /// The descriptor belongs to the NIO channel, which closes it; the owner calls `invalidate()` when the channel
 /// becomes inactive, so a descriptor number the kernel hands out again is never written to.
+///
+/// `connectedTwin(to:)` opens a second socket on the same address and port, connected to the leg's peer: the
+/// kernel delivers the peer's datagrams to the connected socket (it matches all four of the addresses) and
+/// everything else to this one, so the peer's media can be read without a source address per datagram.
 struct MediaSocket {
     /// The socket, or -1 once the channel closed it.
     private(set) var descriptor: CInt
     /// Whether the socket is IPv6 (IPv4 destinations then go to their v4-mapped address).
     private let isIPv6: Bool
+    /// The address and port the socket is bound to, for its connected twin.
+    private let boundAddress: SocketAddress?
     private var cachedDestination: TransportAddress?
     private var cachedAddress = sockaddr_storage()
     private var cachedLength: socklen_t = 0
@@ -29,17 +35,63 @@ struct MediaSocket {
     init() {
         descriptor = -1
         isIPv6 = false
+        boundAddress = nil
     }
 
-    init(descriptor: CInt, isIPv6: Bool) {
+    private init(descriptor: CInt, boundAddress: SocketAddress) {
         self.descriptor = descriptor
-        self.isIPv6 = isIPv6
+        self.boundAddress = boundAddress
+        if case .v6 = boundAddress { isIPv6 = true } else { isIPv6 = false }
     }
 
     /// Opens a non-blocking UDP socket bound to `host` (an IP literal) and `port` (0: any). Throws NIO's
     /// `IOError` with the errno, so callers can tell EADDRINUSE apart.
     static func bound(host: String, port: Int) throws -> MediaSocket {
         let address = try SocketAddress(ipAddress: host, port: port)
+        let descriptor = try open(address, reusePort: false)
+        // With port 0 the kernel chose: the twin needs the real port.
+        var bound = address
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        let port = withUnsafeBytes(of: storage) { UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) }
+        if named == 0 { bound.port = Int(port) }
+        return MediaSocket(descriptor: descriptor, boundAddress: bound)
+    }
+
+    /// A second socket on this one's address and port, connected to `peer` (see the type's notes); the caller
+    /// owns the descriptor. Both sockets share the port only while the twin binds: SO_REUSEPORT is set on this
+    /// socket for that moment and cleared on both afterwards, so no other socket can join the port later and a
+    /// bind by anyone else still fails with EADDRINUSE.
+    func connectedTwin(to peer: TransportAddress) throws -> CInt {
+        guard descriptor >= 0, let boundAddress else { throw IOError(errnoCode: EBADF, reason: "no socket") }
+        guard let (address, length) = Self.socketAddress(for: peer, isIPv6: isIPv6) else {
+            throw IOError(errnoCode: EAFNOSUPPORT, reason: "connect")
+        }
+        try Self.setReusePort(descriptor, true)
+        defer { try? Self.setReusePort(descriptor, false) }
+        let twin = try Self.open(boundAddress, reusePort: true)
+        let connected = withUnsafePointer(to: address) { storage in
+            storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(twin, $0, length) }
+        }
+        guard connected == 0 else {
+            let code = errno
+            close(twin)
+            throw IOError(errnoCode: code, reason: "connect")
+        }
+        try? Self.setReusePort(twin, false)
+        return twin
+    }
+
+    /// Closes a descriptor `connectedTwin(to:)` returned that no channel took over.
+    static func closeDescriptor(_ descriptor: CInt) {
+        close(descriptor)
+    }
+
+    /// A new non-blocking UDP socket bound to `address`.
+    private static func open(_ address: SocketAddress, reusePort: Bool) throws -> CInt {
         let family: CInt
         switch address {
         case .v4: family = AF_INET
@@ -53,13 +105,22 @@ struct MediaSocket {
         #endif
         let descriptor = socket(family, type, 0)
         guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        let result = address.withSockAddr { pointer, size in bind(descriptor, pointer, socklen_t(size)) }
-        guard result == 0 else {
-            let code = errno
+        do {
+            if reusePort { try setReusePort(descriptor, true) }
+            let result = address.withSockAddr { pointer, size in bind(descriptor, pointer, socklen_t(size)) }
+            guard result == 0 else { throw IOError(errnoCode: errno, reason: "bind") }
+        } catch {
             close(descriptor)
-            throw IOError(errnoCode: code, reason: "bind")
+            throw error
         }
-        return MediaSocket(descriptor: descriptor, isIPv6: family == AF_INET6)
+        return descriptor
+    }
+
+    private static func setReusePort(_ descriptor: CInt, _ on: Bool) throws {
+        var value: CInt = on ? 1 : 0
+        guard setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &value, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
+            throw IOError(errnoCode: errno, reason: "setsockopt(SO_REUSEPORT)")
+        }
     }
 
     /// Forgets the descriptor: its channel closed it.
@@ -84,32 +145,44 @@ struct MediaSocket {
 
     /// Builds the `sockaddr` for `destination` once.
     private mutating func cache(_ destination: TransportAddress) -> Bool {
-        cachedAddress = sockaddr_storage()
+        guard let (address, length) = Self.socketAddress(for: destination, isIPv6: isIPv6) else {
+            cachedDestination = nil
+            return false
+        }
+        cachedAddress = address
+        cachedLength = length
+        cachedDestination = destination
+        return true
+    }
+
+    /// The `sockaddr` that reaches `destination` from an IPv4 or IPv6 socket; nil when it cannot.
+    private static func socketAddress(
+        for destination: TransportAddress, isIPv6: Bool
+    ) -> (sockaddr_storage, socklen_t)? {
         switch (destination.ip, isIPv6) {
         case (.v4(let value), false):
-            withUnsafeMutableBytes(of: &cachedAddress) { raw in
+            var storage = sockaddr_storage()
+            withUnsafeMutableBytes(of: &storage) { raw in
                 var address = sockaddr_in()
                 address.sin_family = sa_family_t(AF_INET)
                 address.sin_port = destination.port.bigEndian
                 address.sin_addr.s_addr = value.bigEndian
                 raw.storeBytes(of: address, as: sockaddr_in.self)
             }
-            cachedLength = socklen_t(MemoryLayout<sockaddr_in>.size)
+            return (storage, socklen_t(MemoryLayout<sockaddr_in>.size))
         case (.v4(let value), true):
             // RFC 4291 section 2.5.5.2: ::ffff:a.b.c.d reaches an IPv4 peer from a dual-stack socket.
-            store(high: 0, low: 0xFFFF_0000_0000 | UInt64(value), port: destination.port)
+            return sockaddr6(high: 0, low: 0xFFFF_0000_0000 | UInt64(value), port: destination.port)
         case (.v6(let high, let low), true):
-            store(high: high, low: low, port: destination.port)
+            return sockaddr6(high: high, low: low, port: destination.port)
         case (.v6, false):
-            cachedDestination = nil
-            return false
+            return nil
         }
-        cachedDestination = destination
-        return true
     }
 
-    private mutating func store(high: UInt64, low: UInt64, port: UInt16) {
-        withUnsafeMutableBytes(of: &cachedAddress) { raw in
+    private static func sockaddr6(high: UInt64, low: UInt64, port: UInt16) -> (sockaddr_storage, socklen_t) {
+        var storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { raw in
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
@@ -119,6 +192,6 @@ struct MediaSocket {
             }
             raw.storeBytes(of: address, as: sockaddr_in6.self)
         }
-        cachedLength = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        return (storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
     }
 }

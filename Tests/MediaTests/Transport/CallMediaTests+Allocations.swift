@@ -6,9 +6,11 @@ import Testing
 @testable import Media
 
 extension CallMediaTests {
-    /// Relaying allocates nothing per packet once the call is set up, in both directions: from the datagram NIO
-    /// read to the `sendto` on the other leg (SRTP decryption or latching check, RTCP statistics, rewriting, SRTP
-    /// encryption). NIO's own read, which builds a `SocketAddress` per datagram, happens before and is not counted.
+    /// Relaying allocates nothing per packet once the call is set up, in both directions and on both read paths
+    /// (a leg's own socket and its fast path): from the datagram NIO read to the `sendto` on the other leg (SRTP
+    /// decryption or latching check, RTCP statistics, rewriting, SRTP encryption). NIO's read itself comes
+    /// before and is not counted: on a leg's own socket it builds a `SocketAddress` per datagram (two
+    /// allocations), on the fast path nothing.
     @Test(
         "relaying RTP allocates nothing per packet, in both directions",
         .enabled(if: jsb_allocation_counting_available() == 1, "needs glibc's allocator entry points"))
@@ -34,6 +36,7 @@ extension CallMediaTests {
         }
 
         let peerAddress = try #require(setup.peer.localAddress)
+        let peer = try #require(TransportAddress(peerAddress))
         let count = 200
         let (allocations, toClient, toPeer) = try await loop.submit { () throws -> (Int, Int, Int) in
             let media = bridge.value
@@ -67,8 +70,13 @@ extension CallMediaTests {
             }
             let before = jsb_thread_allocations()
             for index in Self.uncounted..<count {
-                media.received(&fromPeer[index], on: sipLeg)
-                media.received(&fromClient[index], on: jingleLeg)
+                if index % 2 == 0 {
+                    media.received(&fromPeer[index], on: sipLeg)
+                    media.received(&fromClient[index], on: jingleLeg)
+                } else {
+                    media.receivedFast(fromPeer[index].data, from: peer, on: sipLeg)
+                    media.receivedFast(fromClient[index].data, from: clientAddress, on: jingleLeg)
+                }
             }
             let allocations = jsb_thread_allocations() - before
             return (allocations, jingleLeg.packetsSent - sentBefore.0, sipLeg.packetsSent - sentBefore.1)
