@@ -765,14 +765,24 @@ public final class CallMedia {
         scheduleHousekeeping()
     }
 
-    /// Once a second: inactivity.
+    /// RTCP reports and inactivity, each when due: the timer is armed for the earliest RTCP report or inactivity
+    /// deadline of the legs (no later than `housekeepingInterval`, so a changed `inactivityTimeout` is seen),
+    /// rather than every second, since each armed timer costs NIO a few allocations.
     private func scheduleHousekeeping() {
-        housekeeping = eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
+        let now = eventLoop.now
+        var next = now + Self.housekeepingInterval
+        for case let leg? in legs {
+            if let report = leg.rtcp.nextReport {
+                next = min(next, .uptimeNanoseconds(UInt64(max(0, report.nanoseconds))))
+            }
+            if let timeout = inactivityTimeout, !leg.reportedInactive { next = min(next, leg.lastReceived + timeout) }
+        }
+        housekeeping = eventLoop.assumeIsolated().scheduleTask(deadline: max(next, now)) { [weak self] in
             guard let self, !self.closed else { return }
             let now = self.eventLoop.now
             for case let leg? in self.legs { self.sendReport(on: leg, now: now) }
             if let timeout = self.inactivityTimeout {
-                for case let leg? in self.legs where !leg.reportedInactive && now - leg.lastReceived > timeout {
+                for case let leg? in self.legs where !leg.reportedInactive && now - leg.lastReceived >= timeout {
                     leg.reportedInactive = true
                     self.onEvent(.inactive(leg.id))
                 }
@@ -780,6 +790,9 @@ public final class CallMedia {
             self.scheduleHousekeeping()
         }
     }
+
+    /// The longest the housekeeping timer waits.
+    static let housekeepingInterval = TimeAmount.seconds(5)
 
     /// Binds a socket for the leg (its RTP socket, or with `rtcp` its RTCP socket): NIO reads it, the leg
     /// sends on it directly.
