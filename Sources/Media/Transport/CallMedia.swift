@@ -96,6 +96,8 @@ public final class CallMedia {
         var fastChannel: (any Channel)?
         /// The peer the fast path is connected to (set once its channel exists).
         var fastPeer: TransportAddress?
+        /// The fast path's socket, which the channel owns; datagrams to `fastPeer` go out on it.
+        var fastDescriptor: CInt = -1
         var fastPending = false
         /// No new fast path before this (after one failed or was closed by an error).
         var fastRetry: NIODeadline = .uptimeNanoseconds(0)
@@ -369,6 +371,7 @@ public final class CallMedia {
                     } else {
                         leg.fastChannel = channel
                         leg.fastPeer = peer
+                        leg.fastDescriptor = descriptor
                     }
                 case .failure:
                     // NIO did not take the descriptor.
@@ -382,6 +385,7 @@ public final class CallMedia {
         leg.fastChannel?.close(promise: nil)
         leg.fastChannel = nil
         leg.fastPeer = nil
+        leg.fastDescriptor = -1
     }
 
     /// The fast path's channel became inactive: closed by us, or by an error (an ICMP error, a zero-length
@@ -390,6 +394,7 @@ public final class CallMedia {
         guard leg.fastChannel === channel else { return }
         leg.fastChannel = nil
         leg.fastPeer = nil
+        leg.fastDescriptor = -1
         leg.fastRetry = eventLoop.now + Self.fastPathRetry
     }
 
@@ -496,8 +501,15 @@ public final class CallMedia {
         }
         guard let sendLength, let destination else { return false }
         let datagram = UnsafeRawBufferPointer(rebasing: buffer[0..<sendLength])
-        let sent =
-            viaRTCPSocket ? leg.rtcpSocket.send(datagram, to: destination) : leg.socket.send(datagram, to: destination)
+        let sent: Bool
+        if viaRTCPSocket {
+            sent = leg.rtcpSocket.send(datagram, to: destination)
+        } else if leg.fastDescriptor >= 0, destination == leg.fastPeer {
+            // The connected socket's route is cached: the kernel looks up nothing per datagram.
+            sent = MediaSocket.send(datagram, connected: leg.fastDescriptor)
+        } else {
+            sent = leg.socket.send(datagram, to: destination)
+        }
         if sent, !isRTCP {
             leg.packetsSent &+= 1
             leg.bytesSent &+= sendLength

@@ -143,6 +143,15 @@ struct MediaSocket {
         return sent == datagram.count
     }
 
+    /// Sends one datagram on a connected socket (a twin from `connectedTwin(to:)`).
+    static func send(_ datagram: UnsafeRawBufferPointer, connected descriptor: CInt) -> Bool {
+        #if canImport(Glibc)
+        Glibc.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
+        #else
+        Darwin.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
+        #endif
+    }
+
     /// Builds the `sockaddr` for `destination` once.
     private mutating func cache(_ destination: TransportAddress) -> Bool {
         guard let (address, length) = Self.socketAddress(for: destination, isIPv6: isIPv6) else {

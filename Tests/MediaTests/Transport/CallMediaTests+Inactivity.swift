@@ -5,33 +5,38 @@ import Testing
 @testable import Media
 
 extension CallMediaTests {
-    /// The housekeeping timer is armed for the inactivity deadline itself, not polled every second.
+    /// The housekeeping timer is armed for the inactivity deadline itself, not polled every second. Times are
+    /// the loop's, read when the leg is added and when the event comes, on a loop of the test's own.
     @Test("a silent leg is reported inactive once, at the timeout")
     func inactivityAtTheTimeout() async throws {
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let observed = Observed()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        final class Times: @unchecked Sendable {
+            // Written and read on the loop only.
+            var added: NIODeadline?
+            var inactive: [NIODeadline] = []
+        }
+        let times = Times()
         let media = try await loop.submit { () -> NIOLoopBound<CallMedia> in
             let media = CallMedia(eventLoop: loop, inactivityTimeout: .milliseconds(300))
-            media.onEvent = { observed.events[.sip, default: []].append($0) }
+            media.onEvent = { event in
+                if case .inactive(.sip) = event { times.inactive.append(loop.now) }
+            }
             return NIOLoopBound(media, eventLoop: loop)
         }.get()
-        let started = ContinuousClock.now
         _ = try await loop.flatSubmit {
-            media.value.addLeg(.sip, transport: .plain(PlainRTPTransport()), bindAddress: "127.0.0.1", port: 0)
+            times.added = loop.now
+            return media.value.addLeg(.sip, transport: .plain(PlainRTPTransport()), bindAddress: "127.0.0.1", port: 0)
         }.get()
-        @Sendable func inactiveCount() -> Int {
-            observed.events[.sip, default: []].filter {
-                if case .inactive(.sip) = $0 { return true }
-                return false
-            }.count
-        }
-        try await waitUntil(loop) { inactiveCount() > 0 }
-        let elapsed = ContinuousClock.now - started
+        try await waitUntil(loop) { !times.inactive.isEmpty }
         try await Task.sleep(for: .milliseconds(400))
-        let count = try await loop.submit { inactiveCount() }.get()
+        let (added, inactive) = try await loop.submit { (times.added, times.inactive) }.get()
         try await loop.flatSubmit { media.value.close() }.get()
+        try await group.shutdownGracefully()
+
+        let elapsed = try #require(inactive.first) - (try #require(added))
         #expect(elapsed >= .milliseconds(300))
-        #expect(elapsed < .milliseconds(1000), "armed for the deadline, not the next whole second")
-        #expect(count == 1)
+        #expect(elapsed < .milliseconds(700), "armed for the deadline, not the next whole second")
+        #expect(inactive.count == 1)
     }
 }
