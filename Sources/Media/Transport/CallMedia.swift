@@ -154,7 +154,9 @@ public final class CallMedia {
     private var signalledLegs = [false, false]
     /// By source leg: the timestamp of the last event reported to signalling.
     private var signalledEvent: [UInt32?] = [nil, nil]
-    private var ticker: Scheduled<Void>?
+    private var ticker: NIOScheduledCallback?
+    private var tickerNext: NIODeadline = .uptimeNanoseconds(0)
+    private var tickerInterval = TimeAmount.milliseconds(20)
     /// Encoded frames of the transcoder or tone; allocated when one starts (a relayed call never needs it).
     private var payloadScratch: [UInt8] = []
     /// Where received packets are decrypted, rewritten and re-encrypted; one for both legs, as the loop handles
@@ -163,9 +165,16 @@ public final class CallMedia {
         byteCount: CallMedia.scratchCapacity, alignment: 16)
     /// Where generated packets (transcoder, tone, DTMF, RTCP) are built and protected before sending.
     private let sendScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: CallMedia.scratchCapacity, alignment: 16)
-    private var timer: Scheduled<Void>?
+    private var timer: NIOScheduledCallback?
     private var timerDeadline: NIODeadline?
-    private var housekeeping: Scheduled<Void>?
+    private var housekeeping: NIOScheduledCallback?
+    /// What NIO calls back for the three timers. Scheduled callbacks, unlike `scheduleTask`, allocate no promise
+    /// and no closure per arming, and these timers are armed several times a second per call.
+    private lazy var timerHandlers = (
+        transports: CallMediaTimer(media: self, kind: .transports),
+        housekeeping: CallMediaTimer(media: self, kind: .housekeeping),
+        ticker: CallMediaTimer(media: self, kind: .ticker)
+    )
     private var housekeepingStarted = false
     private var closed = false
 
@@ -648,20 +657,19 @@ public final class CallMedia {
 
     private func startTicker(ptime: Int) {
         ticker?.cancel()
-        let interval = TimeAmount.milliseconds(Int64(ptime))
-        var next = eventLoop.now + interval
-        func schedule() {
-            ticker = eventLoop.assumeIsolated().scheduleTask(deadline: next) { [weak self] in
-                guard let self, !self.closed else { return }
-                self.tick()
-                // Absolute deadlines: the packet rate does not drift with timer latency.
-                next = next + interval
-                let now = self.eventLoop.now
-                if next < now { next = now + interval }
-                schedule()
-            }
-        }
-        schedule()
+        tickerInterval = .milliseconds(Int64(ptime))
+        tickerNext = eventLoop.now + tickerInterval
+        ticker = try? eventLoop.assumeIsolated().scheduleCallback(at: tickerNext, handler: timerHandlers.ticker)
+    }
+
+    func tickerFired() {
+        guard !closed else { return }
+        tick()
+        // Absolute deadlines: the packet rate does not drift with timer latency.
+        tickerNext = tickerNext + tickerInterval
+        let now = eventLoop.now
+        if tickerNext < now { tickerNext = now + tickerInterval }
+        ticker = try? eventLoop.assumeIsolated().scheduleCallback(at: tickerNext, handler: timerHandlers.ticker)
     }
 
     private func tick() {
@@ -757,18 +765,20 @@ public final class CallMedia {
         timer?.cancel()
         timerDeadline = deadline
         guard let deadline else { return }
-        timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
-            guard let self else { return }
-            self.timerDeadline = nil
-            let now = self.eventLoop.now
-            for case let leg? in self.legs {
-                if case .secure(let secure) = leg.transport {
-                    secure.timerFired(now: now)
-                    self.pump(leg)
-                }
+        timer = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: timerHandlers.transports)
+    }
+
+    func transportTimerFired() {
+        timerDeadline = nil
+        timer = nil
+        let now = eventLoop.now
+        for case let leg? in legs {
+            if case .secure(let secure) = leg.transport {
+                secure.timerFired(now: now)
+                pump(leg)
             }
-            self.armTimer()
         }
+        armTimer()
     }
 
     private func startHousekeeping() {
@@ -779,7 +789,7 @@ public final class CallMedia {
 
     /// RTCP reports and inactivity, each when due: the timer is armed for the earliest RTCP report or inactivity
     /// deadline of the legs (no later than `housekeepingInterval`, so a changed `inactivityTimeout` is seen),
-    /// rather than every second, since each armed timer costs NIO a few allocations.
+    /// rather than every second.
     private func scheduleHousekeeping() {
         let now = eventLoop.now
         var next = now + Self.housekeepingInterval
@@ -789,18 +799,21 @@ public final class CallMedia {
             }
             if let timeout = inactivityTimeout, !leg.reportedInactive { next = min(next, leg.lastReceived + timeout) }
         }
-        housekeeping = eventLoop.assumeIsolated().scheduleTask(deadline: max(next, now)) { [weak self] in
-            guard let self, !self.closed else { return }
-            let now = self.eventLoop.now
-            for case let leg? in self.legs { self.sendReport(on: leg, now: now) }
-            if let timeout = self.inactivityTimeout {
-                for case let leg? in self.legs where !leg.reportedInactive && now - leg.lastReceived >= timeout {
-                    leg.reportedInactive = true
-                    self.onEvent(.inactive(leg.id))
-                }
+        housekeeping = try? eventLoop.assumeIsolated().scheduleCallback(
+            at: max(next, now), handler: timerHandlers.housekeeping)
+    }
+
+    func housekeepingFired() {
+        guard !closed else { return }
+        let now = eventLoop.now
+        for case let leg? in legs { sendReport(on: leg, now: now) }
+        if let timeout = inactivityTimeout {
+            for case let leg? in legs where !leg.reportedInactive && now - leg.lastReceived >= timeout {
+                leg.reportedInactive = true
+                onEvent(.inactive(leg.id))
             }
-            self.scheduleHousekeeping()
         }
+        scheduleHousekeeping()
     }
 
     /// The longest the housekeeping timer waits.
