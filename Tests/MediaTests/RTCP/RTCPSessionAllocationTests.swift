@@ -7,12 +7,9 @@ import Testing
 @Suite(.enabled(if: jsb_allocation_counting_available() == 1, "needs glibc's allocator entry points"))
 struct RTCPSessionAllocationTests {
     @Test func receivingReportsAllocatesNothing() throws {
-        var a = RTCPSession(ssrc: 0xA, cname: "a", receiveClockRate: 8000, sendClockRate: 8000, seed: 1)
-        var b = RTCPSession(ssrc: 0xB, cname: "b", receiveClockRate: 8000, sendClockRate: 8000, seed: 2)
-        let wall = Duration.seconds(1_700_000_000)
         let start = MediaTime.milliseconds(1000)
-        a.start(now: start)
-        b.start(now: start)
+        var (a, b) = RTCPSessionTests.startedPair(at: start)
+        let wall = Duration.seconds(1_700_000_000)
         // B receives A's media, so B's report carries a block about A; A sent, so A's report is an SR.
         for index in 0..<100 {
             let now = start + .milliseconds(Int64(index) * 20)
