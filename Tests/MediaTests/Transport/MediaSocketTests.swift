@@ -25,11 +25,7 @@ import Darwin
 
     /// Waits up to a second for one datagram on `socket`; nil if none came.
     func receive(on socket: MediaSocket) -> [UInt8]? {
-        var descriptor = pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&descriptor, 1, 1000) == 1 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let count = buffer.withUnsafeMutableBytes { recv(socket.descriptor, $0.baseAddress, $0.count, 0) }
-        return count >= 0 ? Array(buffer[0..<count]) : nil
+        Receiver(descriptor: socket.descriptor, milliseconds: 1000).receive()
     }
 
     @Test func sendsToIPv4AndCachesTheDestination() throws {
@@ -87,6 +83,59 @@ import Darwin
             _ = try MediaSocket.bound(host: "127.0.0.1", port: port)
         } throws: { error in
             (error as? IOError)?.errnoCode == EADDRINUSE
+        }
+    }
+
+    /// The connected twin gets the peer's datagrams, the socket everyone else's; the port stays closed to others.
+    @Test func connectedTwinTakesThePeersTraffic() throws {
+        let socket = try MediaSocket.bound(host: "127.0.0.1", port: 0)
+        var peer = try MediaSocket.bound(host: "127.0.0.1", port: 0)
+        var stranger = try MediaSocket.bound(host: "127.0.0.1", port: 0)
+        defer {
+            close(socket.descriptor)
+            close(peer.descriptor)
+            close(stranger.descriptor)
+        }
+        let peerAddress = TransportAddress(ip: .v4(0x7F00_0001), port: try port(of: peer))
+        let twinDescriptor = try socket.connectedTwin(to: peerAddress)
+        let twin = Receiver(descriptor: twinDescriptor)
+        let own = Receiver(descriptor: socket.descriptor)
+        let local = TransportAddress(ip: .v4(0x7F00_0001), port: try port(of: socket))
+        let fromPeer: [UInt8] = [1, 1]
+        let fromStranger: [UInt8] = [2, 2]
+        #expect(fromPeer.withUnsafeBytes { peer.send($0, to: local) })
+        #expect(fromStranger.withUnsafeBytes { stranger.send($0, to: local) })
+        #expect(twin.receive() == fromPeer)
+        #expect(own.receive() == fromStranger)
+        #expect(twin.receive() == nil && own.receive() == nil, "each datagram went to one socket")
+        // The twin sends to the peer without an address.
+        #expect(fromPeer.withUnsafeBytes { MediaSocket.send($0, connected: twinDescriptor) })
+        #expect(Receiver(descriptor: peer.descriptor).receive() == fromPeer)
+        // SO_REUSEPORT is off again on both: nobody else can bind the port.
+        #expect {
+            _ = try MediaSocket.bound(host: "127.0.0.1", port: Int(local.port))
+        } throws: { error in
+            (error as? IOError)?.errnoCode == EADDRINUSE
+        }
+        // Once the twin is closed, the peer's datagrams come to the socket again, and a new twin can be made.
+        close(twinDescriptor)
+        #expect(fromPeer.withUnsafeBytes { peer.send($0, to: local) })
+        #expect(own.receive() == fromPeer)
+        let second = try socket.connectedTwin(to: peerAddress)
+        close(second)
+    }
+
+    /// Reads one datagram from a descriptor, waiting a little for it; nil if none came.
+    struct Receiver {
+        var descriptor: CInt
+        var milliseconds: CInt = 200
+
+        func receive() -> [UInt8]? {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, milliseconds) == 1 else { return nil }
+            var buffer = [UInt8](repeating: 0, count: 2048)
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            return count >= 0 ? Array(buffer[0..<count]) : nil
         }
     }
 
