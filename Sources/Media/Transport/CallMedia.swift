@@ -11,10 +11,14 @@ import Darwin
 /// a built-in source), their sockets, and what joins them: relay, echo or nothing yet.
 ///
 /// This is the thin driver over the sans-IO transports: it owns the channels, one timer for the transports'
-/// deadlines and one periodic check for inactivity, and carries the transports' transmits out. Every method
-/// must be called on `eventLoop`; events come back on it through `onEvent`. NIO reads the sockets; received
-/// RTP is copied once into the call's receive buffer, decrypted, rewritten and encrypted there, and sent with
-/// one `sendto` on the other leg's socket (`MediaSocket`), so relaying a packet allocates nothing of ours.
+/// deadlines and one for RTCP reports and inactivity, and carries the transports' transmits out. Every method
+/// must be called on `eventLoop`; events come back on it through `onEvent`.
+///
+/// NIO reads the sockets. Once a datagram came from a leg's peer, the leg opens a fast path: a second socket
+/// on its port, connected to the peer, read without a source address and sent on without one
+/// (`MediaSocket.connectedTwin(to:)`); the leg's own socket keeps everything else and takes over if the fast
+/// path closes. Received RTP is copied once into the call's receive buffer, decrypted, rewritten and
+/// encrypted there and sent with one system call, so relaying a packet allocates nothing.
 public final class CallMedia {
     public enum LegID: Int, Hashable, Sendable, CaseIterable, CustomStringConvertible {
         /// The XMPP client's leg (ICE + DTLS-SRTP).
