@@ -102,7 +102,8 @@ struct RelayBenchmark {
         print(notes)
         if let heap = ours.transcodingHeapBytesPerCall {
             let resident = ours.transcodingResidentBytesPerCall.map { format($0 / 1024, 1) } ?? "-"
-            var line = "  ours transcoding (Opus <-> PCMU): adds \(resident) KiB/call (RSS), heap \(format(heap / 1024, 1)) KiB/call"
+            var line = "  ours transcoding (Opus <-> PCMU): adds \(resident) KiB/call (RSS), "
+            line += "heap \(format(heap / 1024, 1)) KiB/call"
             if let relay = ours.residentBytesPerCall, let added = ours.transcodingResidentBytesPerCall {
                 line += "; a transcoded call \(format((relay + added) / 1024, 1)) KiB"
             }

@@ -216,12 +216,14 @@ public final class DTLSSession {
             return verifyAndConnect(connection, established)
         case .connected(let connection, let connected):
             connection.expectedFingerprints = fingerprints
-            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints) {
+            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints)
+            {
                 return fail(error, closing: connection)
             }
             return []
         case .released(let connected):
-            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints) {
+            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints)
+            {
                 return fail(error, closing: nil)
             }
             return []

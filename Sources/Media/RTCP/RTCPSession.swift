@@ -162,7 +162,8 @@ public struct RTCPSession: Sendable {
             let ticks = UInt32(truncatingIfNeeded: elapsed.mediaNanoseconds / 1000 * Int64(sendClockRate) / 1_000_000)
             report = .senderReport(
                 RTCPSenderReport(
-                    ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixTime: wallClock), rtpTimestamp: lastRTPTimestamp &+ ticks,
+                    ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixTime: wallClock),
+                    rtpTimestamp: lastRTPTimestamp &+ ticks,
                     packetCount: packetsSent, octetCount: octetsSent, reports: blocks))
         } else {
             report = .receiverReport(RTCPReceiverReport(ssrc: ssrc, reports: blocks))

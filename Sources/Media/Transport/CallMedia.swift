@@ -2,9 +2,9 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The media of one call on one event loop: up to two legs (the Jingle leg and the SIP leg, or one leg and
@@ -168,7 +168,8 @@ public final class CallMedia {
     private let receiveScratch = UnsafeMutableRawBufferPointer.allocate(
         byteCount: CallMedia.scratchCapacity, alignment: 16)
     /// Where generated packets (transcoder, tone, DTMF, RTCP) are built and protected before sending.
-    private let sendScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: CallMedia.scratchCapacity, alignment: 16)
+    private let sendScratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: CallMedia.scratchCapacity, alignment: 16)
     private var timer: NIOScheduledCallback?
     private var timerDeadline: NIODeadline?
     private var housekeeping: NIOScheduledCallback?
@@ -217,7 +218,8 @@ public final class CallMedia {
             }
             leg.localAddress = local
             if case .secure(let secure) = transport {
-                secure.addHostCandidate(local, advertised: advertised.map { TransportAddress(ip: $0.ip, port: local.port) })
+                secure.addHostCandidate(
+                    local, advertised: advertised.map { TransportAddress(ip: $0.ip, port: local.port) })
                 self.pump(leg)
             }
             self.startHousekeeping()
@@ -311,7 +313,9 @@ public final class CallMedia {
         timer?.cancel()
         ticker?.cancel()
         housekeeping?.cancel()
-        let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel, $0.fastChannel].compactMap { $0 } }
+        let channels = legs.compactMap { $0 }.flatMap {
+            [$0.channel, $0.rtcpChannel, $0.fastChannel].compactMap { $0 }
+        }
         let futures = channels.map { $0.close() }
         return EventLoopFuture.andAllComplete(futures, on: eventLoop)
     }
@@ -488,9 +492,11 @@ public final class CallMedia {
     private func relay(_ buffer: UnsafeMutableRawBufferPointer, length: Int, on leg: Leg, now: MediaTime) {
         let outgoingType = leg.payloadTypeMap[Int(buffer[1] & 0x7F)]
         guard outgoingType != 0xFF else { return }
-        leg.rewriter.rewrite(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), payloadType: outgoingType, now: now)
+        leg.rewriter.rewrite(
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), payloadType: outgoingType, now: now)
         guard transmit(buffer, length: length, on: leg, isRTCP: false) else { return }
-        leg.rtcp.sent(timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - RTPPacketView.fixedHeaderLength, now: now)
+        leg.rtcp.sent(
+            timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - RTPPacketView.fixedHeaderLength, now: now)
     }
 
     /// Protects the packet of `length` octets at the start of `buffer` for `leg` (SRTP/SRTCP, or as is on a
@@ -552,7 +558,8 @@ public final class CallMedia {
         sendScratch.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
         sendScratch.storeBytes(of: leg.rewriter.ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
         if let base = payload.baseAddress {
-            (sendScratch.baseAddress! + RTPPacketView.fixedHeaderLength).copyMemory(from: base, byteCount: payload.count)
+            (sendScratch.baseAddress! + RTPPacketView.fixedHeaderLength).copyMemory(
+                from: base, byteCount: payload.count)
         }
         return transmit(sendScratch, length: length, on: leg, isRTCP: false)
     }
@@ -619,7 +626,9 @@ public final class CallMedia {
     /// telephone-event payload type (`setTelephoneEvents`); returns false without one.
     @discardableResult
     public func sendDTMF(on id: LegID, event code: UInt8, duration: TimeAmount = .milliseconds(160)) -> Bool {
-        guard let event = telephoneEvents[id.rawValue], let leg = legs[id.rawValue], leg.channel != nil else { return false }
+        guard let event = telephoneEvents[id.rawValue], let leg = legs[id.rawValue], leg.channel != nil else {
+            return false
+        }
         let start = leg.rewriter.lastTimestamp
         let step = TimeAmount.milliseconds(50)
         let total = max(1, Int(duration.nanoseconds / step.nanoseconds))
@@ -649,7 +658,10 @@ public final class CallMedia {
     ) throws(MediaError) {
         let encoder = try AudioTranscoder(configuration: .init(input: codec, output: codec, outputPtime: ptime))
         allocatePayloadScratch()
-        tone = (id, ToneGenerator(frequency: frequency, amplitude: 0.25, sampleRate: encoder.sampleRate), encoder, payloadType)
+        tone = (
+            id, ToneGenerator(frequency: frequency, amplitude: 0.25, sampleRate: encoder.sampleRate), encoder,
+            payloadType
+        )
         setClockRate(on: id, UInt32(codec.rtpClockRate))
         setMode(.tone(id))
         startTicker(ptime: ptime)

@@ -1,9 +1,9 @@
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The sending side of one leg's UDP socket: the leg binds the socket itself, hands it to NIO for reading
@@ -56,7 +56,9 @@ struct MediaSocket {
         let named = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
-        let port = withUnsafeBytes(of: storage) { UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self)) }
+        let port = withUnsafeBytes(of: storage) {
+            UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        }
         if named == 0 { bound.port = Int(port) }
         return MediaSocket(descriptor: descriptor, boundAddress: bound)
     }
@@ -99,9 +101,9 @@ struct MediaSocket {
         case .unixDomainSocket: throw MediaError(.invalidConfiguration, "media sockets are UDP over IP")
         }
         #if canImport(Glibc)
-        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+            let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
         #else
-        let type = SOCK_DGRAM
+            let type = SOCK_DGRAM
         #endif
         let descriptor = socket(family, type, 0)
         guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
@@ -146,9 +148,9 @@ struct MediaSocket {
     /// Sends one datagram on a connected socket (a twin from `connectedTwin(to:)`).
     static func send(_ datagram: UnsafeRawBufferPointer, connected descriptor: CInt) -> Bool {
         #if canImport(Glibc)
-        Glibc.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
+            Glibc.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
         #else
-        Darwin.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
+            Darwin.send(descriptor, datagram.baseAddress, datagram.count, CInt(MSG_DONTWAIT)) == datagram.count
         #endif
     }
 

@@ -1,9 +1,9 @@
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension TransportAddress {
@@ -16,8 +16,10 @@ extension TransportAddress {
         case .v6(let v6):
             // Read in place: an Array of the 16 bytes would be a heap allocation per datagram.
             let (high, low) = withUnsafeBytes(of: v6.address.sin6_addr) { raw in
-                (UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+                (
+                    UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                )
             }
             self.init(ip: .v6(high: high, low: low), port: UInt16(bigEndian: v6.address.sin6_port))
         case .unixDomainSocket:

@@ -35,13 +35,15 @@ struct RTCPSessionTests {
             if let report = b.pollReport(now: now, wallClock: wallOffset + (now - .zero)) { reportsToA.append(report) }
             for report in reportsToB {
                 report.withUnsafeBytes {
-                    b.receivedRTCP($0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
+                    b.receivedRTCP(
+                        $0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
                 }
             }
             reportsToB.removeAll()
             for report in reportsToA {
                 report.withUnsafeBytes {
-                    a.receivedRTCP($0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
+                    a.receivedRTCP(
+                        $0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
                 }
             }
             reportsToA.removeAll()

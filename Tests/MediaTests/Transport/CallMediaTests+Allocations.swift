@@ -24,8 +24,10 @@ extension CallMediaTests {
         // Warm-up over the sockets: the plain leg latches onto the peer, the client's SRTP reaches the bridge
         // (which then frees its DTLS connection), and every stream's state exists.
         for sequence in 1...5 {
-            let packet = Self.rtp(sequence: UInt16(sequence), timestamp: UInt32(sequence) * 160, ssrc: ssrc, payload: payload)
-            try await setup.peer.writeAndFlush(AddressedEnvelope(remoteAddress: setup.bridgeSIP.socketAddress, data: packet))
+            let packet = Self.rtp(
+                sequence: UInt16(sequence), timestamp: UInt32(sequence) * 160, ssrc: ssrc, payload: payload)
+            try await setup.peer.writeAndFlush(
+                AddressedEnvelope(remoteAddress: setup.bridgeSIP.socketAddress, data: packet))
             try await loop.submit {
                 payload.withUnsafeBytes { client.value.sendRTP(on: .jingle, payloadType: 0, payload: $0, samples: 160) }
             }.get()
@@ -49,12 +51,14 @@ extension CallMediaTests {
             // Prepared before counting: plain RTP from the peer, SRTP from the client protected with its keys.
             var fromPeer = (0..<count).map { index in
                 let sequence = UInt16(6 + index)
-                let packet = Self.rtp(sequence: sequence, timestamp: UInt32(sequence) * 160, ssrc: ssrc, payload: payload)
+                let packet = Self.rtp(
+                    sequence: sequence, timestamp: UInt32(sequence) * 160, ssrc: ssrc, payload: payload)
                 return AddressedEnvelope(remoteAddress: peerAddress, data: packet)
             }
             var fromClient = try (0..<count).map { _ in
                 let (sequence, timestamp) = clientLeg.rewriter.next(samples: 160, now: MediaTime(nanoseconds: 0))
-                var packet = Self.rtp(sequence: sequence, timestamp: timestamp, ssrc: clientLeg.rewriter.ssrc, payload: payload)
+                var packet = Self.rtp(
+                    sequence: sequence, timestamp: timestamp, ssrc: clientLeg.rewriter.ssrc, payload: payload)
                 packet.writeRepeatingByte(0, count: CallMedia.srtpRoom)
                 let length = try packet.withUnsafeMutableReadableBytes { bytes in
                     try protector.protectRTP(bytes, length: RTPPacketView.fixedHeaderLength + payload.count)

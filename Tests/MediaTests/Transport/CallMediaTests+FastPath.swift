@@ -31,11 +31,14 @@ extension CallMediaTests {
         func exchange(_ count: Int) async throws {
             for _ in 0..<count {
                 sequence &+= 1
-                let packet = Self.rtp(sequence: sequence, timestamp: UInt32(sequence) * 160, ssrc: 0xBEEF, payload: payload)
+                let packet = Self.rtp(
+                    sequence: sequence, timestamp: UInt32(sequence) * 160, ssrc: 0xBEEF, payload: payload)
                 try await setup.peer.writeAndFlush(
                     AddressedEnvelope(remoteAddress: setup.bridgeSIP.socketAddress, data: packet))
                 try await loop.submit {
-                    payload.withUnsafeBytes { client.value.sendRTP(on: .jingle, payloadType: 0, payload: $0, samples: 160) }
+                    payload.withUnsafeBytes {
+                        client.value.sendRTP(on: .jingle, payloadType: 0, payload: $0, samples: 160)
+                    }
                 }.get()
                 try await Task.sleep(for: .milliseconds(2))
             }

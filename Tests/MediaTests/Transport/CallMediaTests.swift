@@ -61,8 +61,12 @@ struct CallMediaTests {
             return (NIOLoopBound(a, eventLoop: loop), NIOLoopBound(b, eventLoop: loop))
         }.get()
         _ = try await loop.flatSubmit {
-            a.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0)
-                .and(b.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
+            a.value.addLeg(
+                .jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0
+            )
+            .and(
+                b.value.addLeg(
+                    .jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
         }.get()
         try await loop.submit {
             b.value.setPayloadTypeMap(on: .jingle, [111: 111])
@@ -147,9 +151,14 @@ struct CallMediaTests {
         }.get()
         let plainBox = try await loop.submit { NIOLoopBound(PlainRTPTransport(), eventLoop: loop) }.get()
         _ = try await loop.flatSubmit {
-            client.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0)
-                .and(bridge.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
-                .and(bridge.value.addLeg(.sip, transport: .plain(plainBox.value), bindAddress: "127.0.0.1", port: 0))
+            client.value.addLeg(
+                .jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0
+            )
+            .and(
+                bridge.value.addLeg(
+                    .jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0)
+            )
+            .and(bridge.value.addLeg(.sip, transport: .plain(plainBox.value), bindAddress: "127.0.0.1", port: 0))
         }.get()
         // The SIP peer: a raw socket whose SDP claims an unreachable address (a NATed phone).
         let peer = try await DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
@@ -163,7 +172,8 @@ struct CallMediaTests {
             self.connect(client.value, bridge.value)
         }.get()
         try await waitUntil(loop) {
-            guard case .secure(let a) = client.value.transport(.jingle), case .secure(let b) = bridge.value.transport(.jingle)
+            guard case .secure(let a) = client.value.transport(.jingle),
+                case .secure(let b) = bridge.value.transport(.jingle)
             else { return false }
             return a.isSecured && b.isSecured && a.mediaDestination != nil && b.mediaDestination != nil
         }
@@ -189,10 +199,11 @@ struct CallMediaTests {
         #expect(observed.received.count == 10)
         #expect(observed.received.allSatisfy { $0.1 == 0 && $0.2 == [UInt8](repeating: 0xFF, count: 160) })
         #expect(latched == peerAddress)
-        #expect(observed.events[.sip, default: []].contains {
-            if case .latched(.sip, _) = $0 { return true }
-            return false
-        })
+        #expect(
+            observed.events[.sip, default: []].contains {
+                if case .latched(.sip, _) = $0 { return true }
+                return false
+            })
     }
 
     /// Polls a condition on the loop every 10 ms for up to 5 s.

@@ -4,9 +4,9 @@ import Testing
 @testable import Media
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `MediaSocket`: binding with NIO's errors, and `sendto` to cached IPv4 and IPv6 destinations.
