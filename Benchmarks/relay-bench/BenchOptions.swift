@@ -18,6 +18,8 @@ struct BenchOptions: Sendable {
     /// Backtraces of this many allocations of 1 KiB or more on the bridge thread while the first profile's calls
     /// are created and keyed (to find what the memory per call is made of).
     var traceSetupAllocations = 0
+    /// Whether to measure what transcoding adds to a call's memory, after the first profile's window.
+    var transcodingMemory = true
     /// Whether to pin the measured thread and the endpoints' thread to two different CPUs.
     var pin = false
     /// The CPU of the measured thread and of the endpoints' event loop thread; -1 unpinned.
@@ -28,12 +30,15 @@ struct BenchOptions: Sendable {
 
     static let usage = """
         usage: relay-bench [--calls N] [--seconds S] [--warmup S] [--profiles cm,gcm] [--no-baseline]
+                           [--no-transcoding-memory]
                            [--pin] [--trace-allocations N] [--trace-setup-allocations N]
           --calls N              concurrent relayed calls (default 300)
           --seconds S            length of each measurement window (default 5)
           --warmup S             traffic before each window (default 1)
           --profiles LIST        cm (AES_CM_128_HMAC_SHA1_80), gcm (AEAD_AES_128_GCM), or both (default cm,gcm)
           --no-baseline          skip the C baseline
+          --no-transcoding-memory
+                                 skip switching the first profile's calls to transcoding to measure its memory
           --pin                  pin the measured relay thread to the last CPU and the endpoints to CPU 0
                                  (default: the scheduler places them; on 2 CPUs pinning costs cross-CPU wake-ups)
           --trace-allocations N  print backtraces of N allocations on the bridge thread (first window)
@@ -75,6 +80,7 @@ struct BenchOptions: Sendable {
                 }
                 if profiles.isEmpty { throw UsageError(description: "--profiles needs at least one profile") }
             case "--no-baseline": baseline = false
+            case "--no-transcoding-memory": transcodingMemory = false
             case "--pin": pin = true
             case "--endpoint-cpu": endpointCPU = Int(try number(argument, in: -1...4095))
             case "--trace-allocations": traceAllocations = Int(try number(argument, in: 0...10000))

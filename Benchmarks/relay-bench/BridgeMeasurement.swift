@@ -100,6 +100,9 @@ enum BridgeMeasurement {
             pause(seconds: 0.05)
         }
         pause(seconds: options.warmup)
+        let residentPeak = relay_resident_bytes()
+        // Memory the handshakes used and freed goes back to the system, as it would between waves of calls.
+        relay_release_free_memory()
         let residentAfter = relay_resident_bytes()
         let heapAfter = try loop.submit { () -> Int64 in
             relay_alloc_trace(0, 0)
@@ -120,6 +123,26 @@ enum BridgeMeasurement {
         }.wait()
         let dropped = try loop.submit { bridge.value.droppedPackets() }.wait()
 
+        // Memory of transcoding: every call switches, runs a second, and what it added is read the same way.
+        var transcoding: (resident: Double?, heap: Double)?
+        if options.transcodingMemory {
+            let residentBeforeTranscoding = relay_resident_bytes()
+            let heapBeforeTranscoding = try loop.submit { () -> Int64 in
+                let heap = relay_alloc_read().net_bytes
+                try bridge.value.startTranscoding()
+                return heap
+            }.wait()
+            pause(seconds: 1)
+            let heapTranscoding = try loop.submit { relay_alloc_read().net_bytes }.wait()
+            relay_release_free_memory()
+            let residentTranscoding = relay_resident_bytes()
+            transcoding = (
+                residentBeforeTranscoding >= 0 && residentTranscoding >= 0
+                    ? Double(residentTranscoding - residentBeforeTranscoding) / Double(options.calls) : nil,
+                Double(heapTranscoding - heapBeforeTranscoding) / Double(options.calls)
+            )
+        }
+
         try pipe.send(.stop)
         var totals: EndpointTotals?
         if case .done(let value) = try pipe.receive(timeout: setupTimeout) { totals = value }
@@ -133,7 +156,11 @@ enum BridgeMeasurement {
             allocations: end.allocations - begin.allocations, sleeps: Int(end.sleeps - begin.sleeps),
             residentBytesPerCall: residentBefore >= 0 && residentAfter >= 0
                 ? Double(residentAfter - residentBefore) / calls : nil,
-            heapBytesPerCall: Double(heapAfter - heapBefore) / calls, setupSeconds: setupSeconds, dropped: dropped,
+            residentPeakBytesPerCall: residentBefore >= 0 && residentPeak >= 0
+                ? Double(residentPeak - residentBefore) / calls : nil,
+            heapBytesPerCall: Double(heapAfter - heapBefore) / calls,
+            transcodingResidentBytesPerCall: transcoding?.resident, transcodingHeapBytesPerCall: transcoding?.heap,
+            setupSeconds: setupSeconds, dropped: dropped,
             endpointsSent: (totals?.clientsSent ?? 0) + (totals?.peersSent ?? 0),
             endpointsReceived: (totals?.clientsReceived ?? 0) + (totals?.peersReceived ?? 0),
             endpointsLoad: totals.map { Double($0.loadPerMille) / 1000 })

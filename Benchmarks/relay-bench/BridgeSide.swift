@@ -140,6 +140,15 @@ final class BridgeSide {
             sleeps: sleeps, relayed: relayedPackets())
     }
 
+    /// Switches every call to transcoding, Opus on the client's leg and PCMU on the peer's (the endpoints keep
+    /// sending PCMU, so only the SIP leg's audio is decoded; both legs get encoded frames every 20 ms).
+    func startTranscoding() throws {
+        loop.preconditionInEventLoop()
+        for call in calls {
+            try call.startTranscoding(jingle: (.opus, 111), sip: (.pcmu, EndpointSide.payloadType))
+        }
+    }
+
     func close() -> EventLoopFuture<Void> {
         loop.preconditionInEventLoop()
         let futures = calls.map { $0.close() }

@@ -47,6 +47,7 @@ struct RelayBenchmark {
             if index > 0 {
                 measured.traceAllocations = 0
                 measured.traceSetupAllocations = 0
+                measured.transcodingMemory = false
             }
             let ours = try BridgeMeasurement.run(profile: profile, options: measured, certificate: certificate)
             let baseline = options.baseline ? try BaselineMeasurement.run(profile: profile, options: options) : nil
@@ -95,9 +96,19 @@ struct RelayBenchmark {
         }
         var notes = "  ours: set-up (bind, ICE, DTLS) \(format(ours.setupSeconds ?? 0, 2)) s"
         if let heap = ours.heapBytesPerCall { notes += "; bridge-thread heap \(format(heap / 1024, 1)) KiB/call" }
+        if let peak = ours.residentPeakBytesPerCall { notes += "; RSS before trim \(format(peak / 1024, 1)) KiB/call" }
         notes += "; dropped \(ours.dropped); endpoints sent \(ours.endpointsSent), received \(ours.endpointsReceived)"
         if let load = ours.endpointsLoad { notes += ", their process's load \(format(load * 100, 0)) %" }
         print(notes)
+        if let heap = ours.transcodingHeapBytesPerCall {
+            let resident = ours.transcodingResidentBytesPerCall.map { format($0 / 1024, 1) } ?? "-"
+            var line = "  ours transcoding (Opus <-> PCMU): adds \(resident) KiB/call (RSS), "
+            line += "heap \(format(heap / 1024, 1)) KiB/call"
+            if let relay = ours.residentBytesPerCall, let added = ours.transcodingResidentBytesPerCall {
+                line += "; a transcoded call \(format((relay + added) / 1024, 1)) KiB"
+            }
+            print(line)
+        }
         if let baseline {
             print(
                 "  C: dropped \(baseline.dropped); endpoints sent \(baseline.endpointsSent), "

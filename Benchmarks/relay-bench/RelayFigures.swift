@@ -13,10 +13,17 @@ struct RelayFigures: Sendable {
     var allocations: UInt64
     /// Times the relay thread slept (and so was woken) in the window.
     var sleeps: Int
-    /// Resident memory growth per call from before the relay's calls existed to the end of the warm-up.
+    /// Resident memory growth per call from before the relay's calls existed to the end of the warm-up, after
+    /// returning free heap pages to the system (what the calls hold, not the peak of setting them all up at once).
     var residentBytesPerCall: Double?
+    /// The same before returning free pages: includes what the simultaneous DTLS handshakes used and freed.
+    var residentPeakBytesPerCall: Double?
     /// Live heap allocated by the relay thread per call over the same span (bridge only).
     var heapBytesPerCall: Double?
+    /// What switching every call from relay to transcoding (Opus <-> PCMU) added per call, resident and heap
+    /// (bridge only, first profile).
+    var transcodingResidentBytesPerCall: Double?
+    var transcodingHeapBytesPerCall: Double?
     /// From creating the calls to every call having SRTP keys (bridge only).
     var setupSeconds: Double?
     /// Packets dropped by the relay in the window or, for the bridge, over its whole life.

@@ -15,7 +15,8 @@ import NIOCore
 /// - `receive(_:now:)` for every datagram RFC 7983 classifies as DTLS, also after `.connected`: a peer whose
 ///   copy of our final flight was lost retransmits its own, and only our answer lets it finish;
 /// - keep one timer armed for `nextDeadline` and call `timerFired(now:)` when it passes;
-/// - `close()` to end the association with close_notify.
+/// - `close()` to end the association with close_notify;
+/// - `releaseConnection()` once the peer's authenticated SRTP or SRTCP arrived, to free OpenSSL's state.
 ///
 /// Every call returns the actions to carry out in order. A class rather than a struct because it owns an
 /// OpenSSL connection; it is not `Sendable` and belongs to the event loop of its call.
@@ -36,7 +37,8 @@ public final class DTLSSession {
         case handshaking
         /// The handshake is complete but the peer's fingerprint is not known yet: keys are withheld.
         case awaitingFingerprint
-        /// Verified and keyed; the session still answers retransmitted final flights and close_notify.
+        /// Verified and keyed; the session still answers retransmitted final flights and close_notify (until
+        /// `releaseConnection()`).
         case connected
         /// Closed by either side with close_notify, or by `close()`.
         case closed
@@ -50,11 +52,20 @@ public final class DTLSSession {
         var peerDigests: [DTLSFingerprint.Algorithm: [UInt8]]
     }
 
+    /// What a verified association keeps.
+    private struct Connected {
+        var keyingMaterial: DTLSSRTPKeyingMaterial
+        var remoteFingerprint: DTLSFingerprint
+        var peerDigests: [DTLSFingerprint.Algorithm: [UInt8]]
+    }
+
     private enum State {
         case awaitingRole(buffered: [[UInt8]])
         case handshaking(DTLSConnection)
         case awaitingFingerprint(DTLSConnection, Established)
-        case connected(DTLSConnection, DTLSSRTPKeyingMaterial, remoteFingerprint: DTLSFingerprint)
+        case connected(DTLSConnection, Connected)
+        /// Connected, with the OpenSSL connection freed (`releaseConnection()`).
+        case released(Connected)
         case closed
         case failed(MediaError)
     }
@@ -86,7 +97,7 @@ public final class DTLSSession {
         case .awaitingRole: .awaitingRole
         case .handshaking: .handshaking
         case .awaitingFingerprint: .awaitingFingerprint
-        case .connected: .connected
+        case .connected, .released: .connected
         case .closed: .closed
         case .failed: .failed
         }
@@ -94,14 +105,24 @@ public final class DTLSSession {
 
     /// The SRTP keys, once `.connected` was reported; `keys(for: role)` gives ours and the peer's.
     public var keyingMaterial: DTLSSRTPKeyingMaterial? {
-        if case .connected(_, let keys, _) = state { return keys }
-        return nil
+        switch state {
+        case .connected(_, let connected), .released(let connected): connected.keyingMaterial
+        default: nil
+        }
     }
 
     /// The signalled fingerprint the peer's certificate matched, once `.connected` was reported.
     public var remoteFingerprint: DTLSFingerprint? {
-        if case .connected(_, _, let fingerprint) = state { return fingerprint }
-        return nil
+        switch state {
+        case .connected(_, let connected), .released(let connected): connected.remoteFingerprint
+        default: nil
+        }
+    }
+
+    /// Whether `releaseConnection()` freed the OpenSSL connection of this connected session.
+    public var isConnectionReleased: Bool {
+        if case .released = state { return true }
+        return false
     }
 
     /// Why the session failed, if it did.
@@ -149,7 +170,15 @@ public final class DTLSSession {
                 actions += process(datagram, now: now)
             }
             return actions
-        case .handshaking(let connection), .awaitingFingerprint(let connection, _), .connected(let connection, _, _):
+        case .released:
+            guard self.role != role else { return [] }
+            return fail(
+                MediaError(
+                    .dtlsRoleConflict,
+                    "signalling makes us the DTLS \(role), but the association already ran with us as "
+                        + "\(self.role.map { "\($0)" } ?? "-")"),
+                closing: nil)
+        case .handshaking(let connection), .awaitingFingerprint(let connection, _), .connected(let connection, _):
             guard connection.role != role else { return [] }
             return fail(
                 MediaError(
@@ -185,11 +214,17 @@ public final class DTLSSession {
         case .awaitingFingerprint(let connection, let established):
             connection.expectedFingerprints = fingerprints
             return verifyAndConnect(connection, established)
-        case .connected(let connection, _, _):
+        case .connected(let connection, let connected):
             connection.expectedFingerprints = fingerprints
-            let digests = connection.peerCertificateDigests()
-            if case .failure(let error) = DTLSFingerprint.verify(digests: digests, against: fingerprints) {
+            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints)
+            {
                 return fail(error, closing: connection)
+            }
+            return []
+        case .released(let connected):
+            if case .failure(let error) = DTLSFingerprint.verify(digests: connected.peerDigests, against: fingerprints)
+            {
+                return fail(error, closing: nil)
             }
             return []
         }
@@ -217,9 +252,22 @@ public final class DTLSSession {
             return []
         case .handshaking, .awaitingFingerprint, .connected:
             return process(datagram, now: now)
-        case .closed, .failed:
+        case .released, .closed, .failed:
             return []
         }
+    }
+
+    /// Frees the OpenSSL connection of a connected session (its record buffers and handshake state, most of a
+    /// relayed call's memory). Call it once authenticated SRTP or SRTCP arrived from the peer: keys on the
+    /// peer's side prove its handshake completed, so it will retransmit no final flight that needs our answer
+    /// (RFC 6347 section 4.2.4; the rule that the side that finished keeps answering still holds until then).
+    /// Afterwards DTLS datagrams are ignored, the peer's close_notify goes unnoticed (signalling and consent
+    /// end the call) and `close()` sends none. Returns whether there was a connection to free.
+    @discardableResult
+    public func releaseConnection() -> Bool {
+        guard case .connected(_, let connected) = state else { return false }
+        state = .released(connected)
+        return true
     }
 
     /// The deadline from `nextDeadline` passed: retransmit the flight awaiting an answer (RFC 6347 section
@@ -247,10 +295,10 @@ public final class DTLSSession {
     public func close() -> [Action] {
         var actions: [Action] = []
         switch state {
-        case .awaitingFingerprint(let connection, _), .connected(let connection, _, _):
+        case .awaitingFingerprint(let connection, _), .connected(let connection, _):
             connection.shutdown()
             actions = connection.takeOutput().map(Action.send)
-        case .awaitingRole, .handshaking:
+        case .awaitingRole, .handshaking, .released:
             break
         case .closed, .failed:
             return []
@@ -268,10 +316,10 @@ public final class DTLSSession {
             if handshakeDeadline == nil { handshakeDeadline = now + configuration.handshakeTimeout }
             connection.feed(datagram)
             return advanceHandshake(connection, now: now)
-        case .awaitingFingerprint(let connection, _), .connected(let connection, _, _):
+        case .awaitingFingerprint(let connection, _), .connected(let connection, _):
             connection.feed(datagram)
             return readEstablished(connection)
-        case .awaitingRole, .closed, .failed:
+        case .awaitingRole, .released, .closed, .failed:
             return []
         }
     }
@@ -345,7 +393,11 @@ public final class DTLSSession {
         case .failure(let error):
             return fail(error, closing: connection)
         case .success(let fingerprint):
-            state = .connected(connection, established.keyingMaterial, remoteFingerprint: fingerprint)
+            state = .connected(
+                connection,
+                Connected(
+                    keyingMaterial: established.keyingMaterial, remoteFingerprint: fingerprint,
+                    peerDigests: established.peerDigests))
             return [.event(.connected(established.keyingMaterial))]
         }
     }

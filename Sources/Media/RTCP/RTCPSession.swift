@@ -86,25 +86,52 @@ public struct RTCPSession: Sendable {
 
     /// Reads a decrypted compound RTCP packet from the peer; malformed ones are ignored (counted by the caller).
     public mutating func receivedRTCP(_ bytes: UnsafeRawBufferPointer, now: MediaTime, wallClock: Duration) {
-        guard let packets = try? RTCPPacket.decodeCompound(bytes) else { return }
+        // Read in place, without decoding into packet values: this runs for every RTCP packet of every call and
+        // allocates nothing. Only SR and RR matter here; a compound packet whose headers or SR/RR lengths are
+        // malformed is ignored whole (RFC 3550 appendix A.2).
+        guard (try? Self.reportBlocks(in: bytes, { _, _, _ in })) != nil else { return }
         figures.reportsReceived += 1
         let arrival = NTPTimestamp(unixTime: wallClock)
-        for packet in packets {
-            var blocks: [RTCPReportBlock] = []
-            switch packet {
-            case .senderReport(let report):
-                lastSenderReport = (report.ntpTimestamp.compact, now)
-                blocks = report.reports
-            case .receiverReport(let report):
-                blocks = report.reports
-            default:
-                continue
+        let ssrc = self.ssrc
+        var figures = self.figures
+        var senderReport: UInt32?
+        let sendClockRate = self.sendClockRate
+        try? Self.reportBlocks(in: bytes) { view, body, blocksOffset in
+            if view.packetType == RTCPSenderReport.packetType {
+                senderReport = NTPTimestamp(rawValue: body.uint64(at: 4)).compact
             }
-            for block in blocks where block.ssrc == ssrc {
+            for index in 0..<Int(view.count) {
+                let block = RTCPReportBlock(reading: body, at: blocksOffset + index * RTCPReportBlock.encodedLength)
+                guard block.ssrc == ssrc else { continue }
                 if let rtt = block.roundTripTime(arrival: arrival) { figures.roundTripTime = rtt }
                 figures.remoteFractionLost = Double(block.fractionLost) / 256
                 figures.remoteJitterMilliseconds = Double(block.jitter) * 1000 / Double(max(1, sendClockRate))
             }
+        }
+        self.figures = figures
+        if let senderReport { lastSenderReport = (senderReport, now) }
+    }
+
+    /// Calls `body` for each SR and RR of a compound packet with its body and the offset of its report blocks,
+    /// after checking that the blocks fit; throws on the first malformed packet.
+    private static func reportBlocks(
+        in bytes: UnsafeRawBufferPointer,
+        _ body: (RTCPPacketView, UnsafeRawBufferPointer, Int) -> Void
+    ) throws(MediaError) {
+        guard !bytes.isEmpty else { throw MediaError(.truncated, "empty RTCP packet") }
+        var reader = RTCPCompoundReader(bytes)
+        while let view = try reader.next() {
+            let blocksOffset: Int
+            switch view.packetType {
+            case RTCPSenderReport.packetType: blocksOffset = 24
+            case RTCPReceiverReport.packetType: blocksOffset = 4
+            default: continue
+            }
+            let packetBody = view.body
+            guard packetBody.count >= blocksOffset + Int(view.count) * RTCPReportBlock.encodedLength else {
+                throw MediaError(.truncated, "SR or RR with more report blocks than bytes")
+            }
+            body(view, packetBody, blocksOffset)
         }
     }
 
@@ -135,7 +162,8 @@ public struct RTCPSession: Sendable {
             let ticks = UInt32(truncatingIfNeeded: elapsed.mediaNanoseconds / 1000 * Int64(sendClockRate) / 1_000_000)
             report = .senderReport(
                 RTCPSenderReport(
-                    ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixTime: wallClock), rtpTimestamp: lastRTPTimestamp &+ ticks,
+                    ssrc: ssrc, ntpTimestamp: NTPTimestamp(unixTime: wallClock),
+                    rtpTimestamp: lastRTPTimestamp &+ ticks,
                     packetCount: packetsSent, octetCount: octetsSent, reports: blocks))
         } else {
             report = .receiverReport(RTCPReceiverReport(ssrc: ssrc, reports: blocks))

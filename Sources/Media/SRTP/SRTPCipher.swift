@@ -6,7 +6,7 @@ internal import COpenSSL
 /// AES-GCM is re-initialised per packet with only a new IV (`EVP_*Init_ex` with a NULL cipher and key). AES-CM
 /// is not: OpenSSL 3's IV reset goes through provider parameter lookups (about 800 instructions a call, measured
 /// with callgrind), so the context runs AES-128-ECB over counter blocks built here (RFC 3711 section 4.1.1:
-/// block j of the keystream is E(k_e, IV + j)) and XORs that keystream in, 64 blocks at a time.
+/// block j of the keystream is E(k_e, IV + j)) and XORs that keystream in, 16 blocks at a time.
 ///
 /// Ownership: the context is created in `init` and freed exactly once in `deinit` (which also cleanses the key
 /// schedule); the counter/keystream buffer likewise. The type is non-copyable so no second owner can exist.
@@ -24,8 +24,8 @@ struct SRTPCipher: ~Copyable {
     /// Octets of a GCM tag: 16 for AEAD_AES_128_GCM (RFC 7714).
     static let gcmTagLength = 16
 
-    /// Counter blocks encrypted per ECB call.
-    private static let keystreamBlocks = 64
+    /// Counter blocks encrypted per ECB call: an audio packet's payload in one call, 256 octets per context.
+    private static let keystreamBlocks = 16
 
     private let context: OpaquePointer
     /// AES-CM only: `keystreamBlocks` blocks of counters, encrypted in place into keystream.

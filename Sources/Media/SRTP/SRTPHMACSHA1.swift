@@ -1,9 +1,10 @@
 internal import COpenSSL
 
 /// HMAC-SHA1 (RFC 2104) with the keyed inner and outer SHA-1 states computed once, for the SRTP and SRTCP
-/// authentication transform (RFC 3711 section 4.2.1).
+/// authentication transform (RFC 3711 section 4.2.1), and for STUN MESSAGE-INTEGRITY (`STUNCrypto`).
 ///
-/// Per packet the two states are copied by value and finished, so nothing is allocated. OpenSSL 3's EVP_MAC
+/// Per packet the two states are copied by value and finished, so nothing is allocated; keying allocates
+/// nothing either (the padded key lives in a temporary stack buffer). OpenSSL 3's EVP_MAC
 /// and HMAC_CTX re-initialise by duplicating a provider digest context, a malloc and a free per packet, which is
 /// why this type sits on OpenSSL's plain-struct `SHA_CTX` interface instead.
 struct SRTPHMACSHA1 {
@@ -16,25 +17,29 @@ struct SRTPHMACSHA1 {
     /// Keys the two states. SRTP session authentication keys are 20 octets (RFC 3711 section 8.2); any key up to
     /// one SHA-1 block (64 octets) is taken as is, longer ones are hashed first (RFC 2104 section 2).
     init(key: [UInt8]) {
-        var block = [UInt8](repeating: 0, count: 64)
-        if key.count > 64 {
-            var context = SHA_CTX()
-            Self.sha1.initialize(&context)
-            key.withUnsafeBytes { Self.sha1.update(&context, $0.baseAddress!, $0.count) }
-            block.withUnsafeMutableBytes { Self.sha1.final($0.baseAddress!, &context) }
-        } else {
-            block.replaceSubrange(0..<key.count, with: key)
+        var inner = SHA_CTX()
+        var outer = SHA_CTX()
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { block in
+            block.initializeMemory(as: UInt8.self, repeating: 0)
+            if key.count > 64 {
+                var context = SHA_CTX()
+                Self.sha1.initialize(&context)
+                key.withUnsafeBytes { Self.sha1.update(&context, $0.baseAddress!, $0.count) }
+                Self.sha1.final(block.baseAddress!, &context)
+            } else {
+                key.withUnsafeBytes { block.copyMemory(from: $0) }
+            }
+            for index in 0..<64 { block[index] ^= 0x36 }
+            Self.sha1.initialize(&inner)
+            Self.sha1.update(&inner, block.baseAddress!, 64)
+            for index in 0..<64 { block[index] ^= 0x36 ^ 0x5C }
+            Self.sha1.initialize(&outer)
+            Self.sha1.update(&outer, block.baseAddress!, 64)
+            // The pads are secrets too.
+            OPENSSL_cleanse(block.baseAddress, 64)
         }
-        var innerPad = block.map { $0 ^ 0x36 }
-        var outerPad = block.map { $0 ^ 0x5C }
-        Self.sha1.initialize(&inner)
-        Self.sha1.update(&inner, &innerPad, 64)
-        Self.sha1.initialize(&outer)
-        Self.sha1.update(&outer, &outerPad, 64)
-        // The pads are secrets too: clear them before the arrays are released.
-        OPENSSL_cleanse(&innerPad, 64)
-        OPENSSL_cleanse(&outerPad, 64)
-        OPENSSL_cleanse(&block, 64)
+        self.inner = inner
+        self.outer = outer
     }
 
     /// HMAC over `message` followed by `suffix` (SRTP appends the rollover counter, RFC 3711 section 4.2), written
@@ -50,6 +55,20 @@ struct SRTPHMACSHA1 {
         context = outer
         Self.sha1.update(&context, UnsafeRawPointer(output), Self.outputLength)
         Self.sha1.final(output, &context)
+    }
+
+    /// HMAC over the concatenation of `parts`.
+    func authenticate(_ parts: [UnsafeRawBufferPointer]) -> [UInt8] {
+        var context = inner
+        for part in parts where part.count > 0 { Self.sha1.update(&context, part.baseAddress!, part.count) }
+        var output = [UInt8](repeating: 0, count: Self.outputLength)
+        output.withUnsafeMutableBytes { digest in
+            Self.sha1.final(digest.baseAddress!, &context)
+            context = outer
+            Self.sha1.update(&context, UnsafeRawPointer(digest.baseAddress!), Self.outputLength)
+            Self.sha1.final(digest.baseAddress!, &context)
+        }
+        return output
     }
 
     /// Overwrites the keyed states (called when the owning context goes away).

@@ -29,6 +29,9 @@ enum STUNCrypto {
 
     /// HMAC over the concatenation of `parts`; nil only if OpenSSL fails (no provider, out of memory).
     static func hmac(_ digest: Digest, key: [UInt8], parts: [UnsafeRawBufferPointer]) -> [UInt8]? {
+        // SHA-1 (MESSAGE-INTEGRITY, every ICE check and consent check) on plain SHA-1 states: EVP_MAC would cost
+        // about ten allocations per message.
+        if case .sha1 = digest { return SRTPHMACSHA1(key: key).authenticate(parts) }
         guard let mac = hmacAlgorithm else { return nil }
         guard let context = EVP_MAC_CTX_new(mac) else { return nil }
         defer { EVP_MAC_CTX_free(context) }

@@ -2,20 +2,25 @@ import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The media of one call on one event loop: up to two legs (the Jingle leg and the SIP leg, or one leg and
 /// a built-in source), their sockets, and what joins them: relay, echo or nothing yet.
 ///
 /// This is the thin driver over the sans-IO transports: it owns the channels, one timer for the transports'
-/// deadlines and one periodic check for inactivity, and carries the transports' transmits out. Every method
-/// must be called on `eventLoop`; events come back on it through `onEvent`. Received RTP is rewritten in the
-/// read buffer itself and written on the other leg's channel, so relaying adds no copy.
+/// deadlines and one for RTCP reports and inactivity, and carries the transports' transmits out. Every method
+/// must be called on `eventLoop`; events come back on it through `onEvent`.
+///
+/// NIO reads the sockets. Once a datagram came from a leg's peer, the leg opens a fast path: a second socket
+/// on its port, connected to the peer, read without a source address and sent on without one
+/// (`MediaSocket.connectedTwin(to:)`); the leg's own socket keeps everything else and takes over if the fast
+/// path closes. Received RTP is copied once into the call's receive buffer, decrypted, rewritten and
+/// encrypted there and sent with one system call, so relaying a packet allocates nothing.
 public final class CallMedia {
-    public enum LegID: Int, Hashable, Sendable, CustomStringConvertible {
+    public enum LegID: Int, Hashable, Sendable, CaseIterable, CustomStringConvertible {
         /// The XMPP client's leg (ICE + DTLS-SRTP).
         case jingle = 0
         /// The SIP peer's leg (RTP or SDES-SRTP).
@@ -88,9 +93,20 @@ public final class CallMedia {
         var bytesReceived = 0
         var packetsSent = 0
         var bytesSent = 0
-        var destinationCache: (TransportAddress, SocketAddress)?
-        /// Where received packets are decrypted and rewritten; reused for every packet.
-        var scratch = ByteBufferAllocator().buffer(capacity: 2048)
+        /// Sends from the leg's socket, and (plain legs without rtcp-mux) from its RTCP socket.
+        var socket = MediaSocket()
+        var rtcpSocket = MediaSocket()
+        /// The fast path: a twin of `socket` connected to the peer, read without a source address per datagram.
+        var fastChannel: (any Channel)?
+        /// The peer the fast path is connected to (set once its channel exists).
+        var fastPeer: TransportAddress?
+        /// The fast path's socket, which the channel owns; datagrams to `fastPeer` go out on it.
+        var fastDescriptor: CInt = -1
+        var fastPending = false
+        /// No new fast path before this (after one failed or was closed by an error).
+        var fastRetry: NIODeadline = .uptimeNanoseconds(0)
+        /// Datagrams that came through the fast path.
+        var fastPathReceived = 0
 
         init(id: LegID, transport: Transport, rewriter: RTPStreamRewriter, cname: String, now: NIODeadline) {
             self.id = id
@@ -101,17 +117,12 @@ public final class CallMedia {
                 sendClockRate: rewriter.clockRate)
             self.lastReceived = now
         }
-
-        func socketAddress(for address: TransportAddress) -> SocketAddress {
-            if let (cached, socketAddress) = destinationCache, cached == address { return socketAddress }
-            let socketAddress = address.socketAddress
-            destinationCache = (address, socketAddress)
-            return socketAddress
-        }
     }
 
-    /// Stands in for a leg's scratch buffer while it is in use, so the buffer stays uniquely referenced.
-    private static let placeholder = ByteBuffer()
+    /// Room after a packet for the largest SRTP tag plus SRTCP's index.
+    static let srtpRoom = 32
+    /// Scratch buffers hold the largest datagram NIO reads (2048 octets) plus `srtpRoom`.
+    static let scratchCapacity = 2048 + srtpRoom
 
     public let eventLoop: any EventLoop
     /// How long a leg may be silent before `.inactive`; nil never.
@@ -140,20 +151,46 @@ public final class CallMedia {
     public var onDTMF: ((LegID, UInt8) -> Void)?
     /// Legs whose RFC 4733 events go only to `onDTMF` (the bridge signals them, e.g. as SIP INFO) and
     /// are not sent on to the other leg.
-    public var eventsToSignalling: Set<LegID> = []
+    public var eventsToSignalling: Set<LegID> = [] {
+        didSet { signalledLegs = LegID.allCases.map { eventsToSignalling.contains($0) } }
+    }
+    /// `eventsToSignalling` by leg, read per packet.
+    private var signalledLegs = [false, false]
     /// By source leg: the timestamp of the last event reported to signalling.
     private var signalledEvent: [UInt32?] = [nil, nil]
-    private var ticker: Scheduled<Void>?
-    private var payloadScratch = [UInt8](repeating: 0, count: 1500)
-    private var timer: Scheduled<Void>?
+    private var ticker: NIOScheduledCallback?
+    private var tickerNext: NIODeadline = .uptimeNanoseconds(0)
+    private var tickerInterval = TimeAmount.milliseconds(20)
+    /// Encoded frames of the transcoder or tone; allocated when one starts (a relayed call never needs it).
+    private var payloadScratch: [UInt8] = []
+    /// Where received packets are decrypted, rewritten and re-encrypted; one for both legs, as the loop handles
+    /// one datagram at a time and nothing a datagram triggers receives another.
+    private let receiveScratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: CallMedia.scratchCapacity, alignment: 16)
+    /// Where generated packets (transcoder, tone, DTMF, RTCP) are built and protected before sending.
+    private let sendScratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: CallMedia.scratchCapacity, alignment: 16)
+    private var timer: NIOScheduledCallback?
     private var timerDeadline: NIODeadline?
-    private var housekeeping: Scheduled<Void>?
+    private var housekeeping: NIOScheduledCallback?
+    /// What NIO calls back for the three timers. Scheduled callbacks, unlike `scheduleTask`, allocate no promise
+    /// and no closure per arming, and these timers are armed several times a second per call.
+    private lazy var timerHandlers = (
+        transports: CallMediaTimer(media: self, kind: .transports),
+        housekeeping: CallMediaTimer(media: self, kind: .housekeeping),
+        ticker: CallMediaTimer(media: self, kind: .ticker)
+    )
     private var housekeepingStarted = false
     private var closed = false
 
     public init(eventLoop: any EventLoop, inactivityTimeout: TimeAmount? = .seconds(60)) {
         self.eventLoop = eventLoop
         self.inactivityTimeout = inactivityTimeout
+    }
+
+    deinit {
+        receiveScratch.deallocate()
+        sendScratch.deallocate()
     }
 
     // MARK: Legs
@@ -173,7 +210,7 @@ public final class CallMedia {
         leg.rtcp.start(now: SecureMediaTransport.mediaTime(eventLoop.now))
         legs[id.rawValue] = leg
         let advertised = advertisedAddress
-        return bind(leg, host: bindAddress, port: port).assumeIsolated().flatMap {
+        return bind(leg, host: bindAddress, port: port, rtcp: false).assumeIsolated().flatMap {
             channel -> EventLoopFuture<TransportAddress> in
             leg.channel = channel
             guard let local = channel.localAddress.flatMap(TransportAddress.init) else {
@@ -181,12 +218,13 @@ public final class CallMedia {
             }
             leg.localAddress = local
             if case .secure(let secure) = transport {
-                secure.addHostCandidate(local, advertised: advertised.map { TransportAddress(ip: $0.ip, port: local.port) })
+                secure.addHostCandidate(
+                    local, advertised: advertised.map { TransportAddress(ip: $0.ip, port: local.port) })
                 self.pump(leg)
             }
             self.startHousekeeping()
             guard let rtcpPort else { return self.eventLoop.makeSucceededFuture(local) }
-            return self.bind(leg, host: bindAddress, port: rtcpPort).assumeIsolated().map { channel in
+            return self.bind(leg, host: bindAddress, port: rtcpPort, rtcp: true).assumeIsolated().map { channel in
                 leg.rtcpChannel = channel
                 return local
             }.nonisolated()
@@ -194,6 +232,9 @@ public final class CallMedia {
     }
 
     public func transport(_ id: LegID) -> Transport? { legs[id.rawValue]?.transport }
+
+    /// The leg itself, for tests that feed it datagrams directly.
+    func leg(_ id: LegID) -> Leg? { legs[id.rawValue] }
 
     public func localAddress(_ id: LegID) -> TransportAddress? { legs[id.rawValue]?.localAddress }
 
@@ -272,7 +313,9 @@ public final class CallMedia {
         timer?.cancel()
         ticker?.cancel()
         housekeeping?.cancel()
-        let channels = legs.compactMap { $0 }.flatMap { [$0.channel, $0.rtcpChannel].compactMap { $0 } }
+        let channels = legs.compactMap { $0 }.flatMap {
+            [$0.channel, $0.rtcpChannel, $0.fastChannel].compactMap { $0 }
+        }
         let futures = channels.map { $0.close() }
         return EventLoopFuture.andAllComplete(futures, on: eventLoop)
     }
@@ -281,22 +324,107 @@ public final class CallMedia {
 
     func received(_ envelope: inout AddressedEnvelope<ByteBuffer>, on leg: Leg) {
         guard !closed, let source = TransportAddress(envelope.remoteAddress) else { return }
-        let now = eventLoop.now
         // NIO's receive buffer is shared with its pool, so decrypting in it would copy it (an allocation per
-        // packet). The leg's own scratch buffer is uniquely referenced again once the previous write went out.
-        var buffer = leg.scratch
-        leg.scratch = Self.placeholder
-        buffer.clear()
-        buffer.writeBuffer(&envelope.data)
-        defer { leg.scratch = buffer }
-        let length = buffer.readableBytes
+        // packet): the datagram is copied into the call's receive buffer instead, with room for an SRTP tag.
+        let length = envelope.data.readableBytes
+        guard length <= Self.scratchCapacity - Self.srtpRoom else { return }
+        let scratch = receiveScratch
+        envelope.data.withUnsafeReadableBytes { scratch.copyMemory(from: $0) }
+        let now = eventLoop.now
+        received(length: length, from: source, on: leg, now: now)
+        // The peer is live at the leg's destination: read it on a connected socket from now on.
+        if !closed, source == destination(of: leg), source != leg.fastPeer, !leg.fastPending, now >= leg.fastRetry {
+            openFastPath(leg, to: source)
+        }
+    }
+
+    /// A datagram from the peer a leg's fast path is connected to.
+    func receivedFast(_ data: ByteBuffer, from peer: TransportAddress, on leg: Leg) {
+        let length = data.readableBytes
+        guard !closed, length <= Self.scratchCapacity - Self.srtpRoom else { return }
+        let scratch = receiveScratch
+        data.withUnsafeReadableBytes { scratch.copyMemory(from: $0) }
+        leg.fastPathReceived &+= 1
+        received(length: length, from: peer, on: leg, now: eventLoop.now)
+    }
+
+    /// Where the leg sends media now.
+    private func destination(of leg: Leg) -> TransportAddress? {
+        switch leg.transport {
+        case .secure(let secure): secure.mediaDestination
+        case .plain(let plain): plain.rtpDestination
+        }
+    }
+
+    /// Replaces the leg's fast path with one connected to `peer`. Until it exists, and if it fails, the leg's
+    /// own socket receives everything, so this only ever saves work.
+    private func openFastPath(_ leg: Leg, to peer: TransportAddress) {
+        closeFastPath(leg)
+        let descriptor: CInt
+        do {
+            descriptor = try leg.socket.connectedTwin(to: peer)
+        } catch {
+            leg.fastRetry = eventLoop.now + Self.fastPathRetry
+            return
+        }
+        leg.fastPending = true
+        let target = NIOLoopBound((media: self, leg: leg), eventLoop: eventLoop)
+        NIOPipeBootstrap(group: eventLoop)
+            // A read returns one datagram; the buffer must hold the largest the leg's own socket would take.
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = LegFastPathHandler(media: target.value.media, leg: target.value.leg, peer: peer)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .takingOwnershipOfDescriptor(input: descriptor)
+            .assumeIsolated().whenComplete { result in
+                leg.fastPending = false
+                switch result {
+                case .success(let channel):
+                    if self.closed {
+                        channel.close(promise: nil)
+                    } else {
+                        leg.fastChannel = channel
+                        leg.fastPeer = peer
+                        leg.fastDescriptor = descriptor
+                    }
+                case .failure:
+                    // NIO did not take the descriptor.
+                    MediaSocket.closeDescriptor(descriptor)
+                    leg.fastRetry = self.eventLoop.now + Self.fastPathRetry
+                }
+            }
+    }
+
+    private func closeFastPath(_ leg: Leg) {
+        leg.fastChannel?.close(promise: nil)
+        leg.fastChannel = nil
+        leg.fastPeer = nil
+        leg.fastDescriptor = -1
+    }
+
+    /// The fast path's channel became inactive: closed by us, or by an error (an ICMP error, a zero-length
+    /// datagram, which a pipe channel takes for end of file).
+    func fastPathClosed(_ channel: any Channel, on leg: Leg) {
+        guard leg.fastChannel === channel else { return }
+        leg.fastChannel = nil
+        leg.fastPeer = nil
+        leg.fastDescriptor = -1
+        leg.fastRetry = eventLoop.now + Self.fastPathRetry
+    }
+
+    /// How long after a fast path failed the leg tries again.
+    static let fastPathRetry = TimeAmount.seconds(1)
+
+    /// Handles the datagram of `length` octets at the start of `receiveScratch`, received on `leg`.
+    private func received(length: Int, from source: TransportAddress, on leg: Leg, now: NIODeadline) {
+        let buffer = receiveScratch
         let result: PlainRTPTransport.Received
         switch leg.transport {
         case .secure(let secure):
-            let outcome = buffer.withUnsafeMutableReadableBytes {
-                secure.receive($0, length: length, from: source, now: now)
-            }
-            switch outcome {
+            switch secure.receive(buffer, length: length, from: source, now: now) {
             case .rtp(let plain): result = .rtp(length: plain)
             case .rtcp(let plain): result = .rtcp(length: plain)
             case .none:
@@ -305,52 +433,38 @@ public final class CallMedia {
             }
         case .plain(let plain):
             let before = plain.counters.latches
-            result = buffer.withUnsafeMutableReadableBytes {
-                plain.receive($0, length: length, from: source, now: now)
-            }
+            result = plain.receive(buffer, length: length, from: source, now: now)
             if plain.counters.latches != before, let destination = plain.rtpDestination {
                 onEvent(.latched(leg.id, destination))
             }
         }
+        let mediaTime = SecureMediaTransport.mediaTime(now)
         if case .rtcp(let plainLength) = result {
-            buffer.withUnsafeReadableBytes { bytes in
-                leg.rtcp.receivedRTCP(
-                    UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength]), now: SecureMediaTransport.mediaTime(now),
-                    wallClock: Self.wallClock())
-            }
+            leg.rtcp.receivedRTCP(
+                UnsafeRawBufferPointer(rebasing: buffer[0..<plainLength]), now: mediaTime, wallClock: Self.wallClock())
             return
         }
-        guard case .rtp(let plainLength) = result else { return }
-        buffer.withUnsafeReadableBytes { bytes in
-            let view = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
-            leg.rtcp.received(
-                ssrc: view.uint32(at: 8), sequence: view.uint16(at: 2), timestamp: view.uint32(at: 4),
-                now: SecureMediaTransport.mediaTime(now))
-        }
+        guard case .rtp(let plainLength) = result, plainLength >= RTPPacketView.fixedHeaderLength else { return }
+        let packet = UnsafeRawBufferPointer(rebasing: buffer[0..<plainLength])
+        leg.rtcp.received(
+            ssrc: packet.uint32(at: 8), sequence: packet.uint16(at: 2), timestamp: packet.uint32(at: 4), now: mediaTime)
         leg.packetsReceived &+= 1
         leg.bytesReceived &+= plainLength
         leg.lastReceived = now
         leg.reportedInactive = false
-        if let onRTP {
-            buffer.withUnsafeReadableBytes { bytes in
-                if let view = try? RTPPacketView(UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])) {
-                    onRTP(leg.id, view)
-                }
-            }
+        if let onRTP, let view = try? RTPPacketView(packet) {
+            onRTP(leg.id, view)
         }
-        if eventsToSignalling.contains(leg.id), let event = telephoneEvents[leg.id.rawValue] {
-            let taken = buffer.withUnsafeReadableBytes { bytes -> Bool in
-                let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
-                guard let view = try? RTPPacketView(packet), view.payloadType == event.payloadType else { return false }
-                if signalledEvent[leg.id.rawValue] != view.timestamp,
-                    let decoded = try? TelephoneEvent(payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]))
-                {
-                    signalledEvent[leg.id.rawValue] = view.timestamp
-                    onDTMF?(leg.id, decoded.event)
-                }
-                return true
+        if signalledLegs[leg.id.rawValue], let event = telephoneEvents[leg.id.rawValue],
+            let view = try? RTPPacketView(packet), view.payloadType == event.payloadType
+        {
+            if signalledEvent[leg.id.rawValue] != view.timestamp,
+                let decoded = try? TelephoneEvent(payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]))
+            {
+                signalledEvent[leg.id.rawValue] = view.timestamp
+                onDTMF?(leg.id, decoded.event)
             }
-            if taken { return }
+            return
         }
         let target: Leg?
         switch mode {
@@ -359,79 +473,95 @@ public final class CallMedia {
         case .echo(let id): target = id == leg.id ? leg : nil
         case .transcode:
             target = nil
-            if let event = telephoneEvents[leg.id.rawValue], let view = try? buffer.withUnsafeReadableBytes({
-                try RTPPacketView(UnsafeRawBufferPointer(rebasing: $0[0..<plainLength]))
-            }), view.payloadType == event.payloadType {
-                buffer.withUnsafeReadableBytes { bytes in
-                    let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
-                    guard let view = try? RTPPacketView(packet) else { return }
-                    forwardEvent(view, from: leg.id, now: now)
-                }
-            } else if let transcoder = transcoders[leg.id.rawValue] {
-                buffer.withUnsafeReadableBytes { bytes in
-                    let packet = UnsafeRawBufferPointer(rebasing: bytes[0..<plainLength])
-                    guard let view = try? RTPPacketView(packet), view.payloadType == transcoderInputTypes[leg.id.rawValue]
-                    else { return }
-                    _ = try? transcoder.receive(
-                        payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]),
-                        sequence: view.sequenceNumber, timestamp: view.timestamp, marker: view.marker,
-                        now: SecureMediaTransport.mediaTime(now))
-                }
+            guard let view = try? RTPPacketView(packet) else { return }
+            if let event = telephoneEvents[leg.id.rawValue], view.payloadType == event.payloadType {
+                forwardEvent(view, from: leg.id, now: now)
+            } else if let transcoder = transcoders[leg.id.rawValue],
+                view.payloadType == transcoderInputTypes[leg.id.rawValue]
+            {
+                _ = try? transcoder.receive(
+                    payload: UnsafeRawBufferPointer(rebasing: packet[view.payloadRange]),
+                    sequence: view.sequenceNumber, timestamp: view.timestamp, marker: view.marker, now: mediaTime)
             }
         }
         guard let target else { return }
-        buffer.moveWriterIndex(to: buffer.readerIndex + plainLength)
-        send(&buffer, on: target, now: now)
+        relay(buffer, length: plainLength, on: target, now: mediaTime)
     }
 
-    /// Rewrites and sends an RTP packet held in `buffer` on `leg`.
-    private func send(_ buffer: inout ByteBuffer, on leg: Leg, now: NIODeadline) {
-        let length = buffer.readableBytes
-        guard length >= RTPPacketView.fixedHeaderLength else { return }
-        let incomingType = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self)! & 0x7F
-        let outgoingType = leg.payloadTypeMap[Int(incomingType)]
+    /// Rewrites the RTP packet of `length` octets at the start of `buffer` for `leg` and sends it there.
+    private func relay(_ buffer: UnsafeMutableRawBufferPointer, length: Int, on leg: Leg, now: MediaTime) {
+        let outgoingType = leg.payloadTypeMap[Int(buffer[1] & 0x7F)]
         guard outgoingType != 0xFF else { return }
-        let mediaTime = SecureMediaTransport.mediaTime(now)
-        buffer.withUnsafeMutableReadableBytes { bytes in
-            leg.rewriter.rewrite(bytes, payloadType: outgoingType, now: mediaTime)
-        }
-        guard transmit(&buffer, on: leg, isRTCP: false) else { return }
-        leg.rtcp.sent(timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - 12, now: mediaTime)
+        leg.rewriter.rewrite(
+            UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), payloadType: outgoingType, now: now)
+        guard transmit(buffer, length: length, on: leg, isRTCP: false) else { return }
+        leg.rtcp.sent(
+            timestamp: leg.rewriter.lastTimestamp, payloadOctets: length - RTPPacketView.fixedHeaderLength, now: now)
     }
 
-    /// Protects the packet in `buffer` for `leg` (SRTP/SRTCP, or as is on a plain leg) and writes it to the
-    /// leg's current destination. False when the leg cannot send yet: no keys, no ICE pair, no address.
+    /// Protects the packet of `length` octets at the start of `buffer` for `leg` (SRTP/SRTCP, or as is on a
+    /// plain leg) and sends it to the leg's current destination; `buffer` has `srtpRoom` octets to spare.
+    /// False when the leg cannot send yet (no keys, no ICE pair, no address) or the datagram was not sent.
     @discardableResult
-    private func transmit(_ buffer: inout ByteBuffer, on leg: Leg, isRTCP: Bool) -> Bool {
-        guard var channel = leg.channel else { return false }
-        let length = buffer.readableBytes
-        let overhead = 32  // the largest SRTP tag plus SRTCP's index
-        if buffer.writableBytes < overhead { buffer.reserveCapacity(minimumWritableBytes: overhead) }
-        buffer.moveWriterIndex(forwardBy: overhead)
+    private func transmit(_ buffer: UnsafeMutableRawBufferPointer, length: Int, on leg: Leg, isRTCP: Bool) -> Bool {
+        guard !closed, buffer.count >= length + Self.srtpRoom else { return false }
+        let room = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<(length + Self.srtpRoom)])
         let sendLength: Int?
         let destination: TransportAddress?
+        var viaRTCPSocket = false
         switch leg.transport {
         case .secure(let secure):
             destination = secure.mediaDestination
-            sendLength = buffer.withUnsafeMutableReadableBytes {
-                isRTCP ? secure.protectRTCP($0, length: length) : secure.protectRTP($0, length: length)
-            }
+            sendLength = isRTCP ? secure.protectRTCP(room, length: length) : secure.protectRTP(room, length: length)
         case .plain(let plain):
             destination = isRTCP ? plain.rtcpDestination : plain.rtpDestination
-            if isRTCP, !plain.rtcpMux, let rtcpChannel = leg.rtcpChannel { channel = rtcpChannel }
-            sendLength = buffer.withUnsafeMutableReadableBytes {
-                isRTCP ? plain.prepareRTCP($0, length: length) : plain.prepareRTP($0, length: length)
-            }
+            viaRTCPSocket = isRTCP && !plain.rtcpMux && leg.rtcpSocket.descriptor >= 0
+            sendLength = isRTCP ? plain.prepareRTCP(room, length: length) : plain.prepareRTP(room, length: length)
         }
         guard let sendLength, let destination else { return false }
-        buffer.moveWriterIndex(to: buffer.readerIndex + sendLength)
-        if !isRTCP {
+        let datagram = UnsafeRawBufferPointer(rebasing: buffer[0..<sendLength])
+        let sent: Bool
+        if viaRTCPSocket {
+            sent = leg.rtcpSocket.send(datagram, to: destination)
+        } else if leg.fastDescriptor >= 0, destination == leg.fastPeer {
+            // The connected socket's route is cached: the kernel looks up nothing per datagram.
+            sent = MediaSocket.send(datagram, connected: leg.fastDescriptor)
+        } else {
+            sent = leg.socket.send(datagram, to: destination)
+        }
+        if sent, !isRTCP {
             leg.packetsSent &+= 1
             leg.bytesSent &+= sendLength
         }
-        channel.writeAndFlush(
-            AddressedEnvelope(remoteAddress: leg.socketAddress(for: destination), data: buffer), promise: nil)
-        return true
+        return sent
+    }
+
+    /// Copies a packet this side built into the send scratch buffer and transmits it.
+    @discardableResult
+    private func transmit(_ packet: UnsafeRawBufferPointer, on leg: Leg, isRTCP: Bool) -> Bool {
+        guard packet.count <= Self.scratchCapacity - Self.srtpRoom else { return false }
+        sendScratch.copyMemory(from: packet)
+        return transmit(sendScratch, length: packet.count, on: leg, isRTCP: isRTCP)
+    }
+
+    /// Builds an RTP header and payload for `leg` in the send scratch buffer and transmits it.
+    @discardableResult
+    private func transmitRTP(
+        on leg: Leg, marker: Bool, payloadType: UInt8, sequence: UInt16, timestamp: UInt32,
+        payload: UnsafeRawBufferPointer
+    ) -> Bool {
+        let length = RTPPacketView.fixedHeaderLength + payload.count
+        guard length <= Self.scratchCapacity - Self.srtpRoom else { return false }
+        sendScratch.storeBytes(of: UInt8(0x80), toByteOffset: 0, as: UInt8.self)
+        sendScratch.storeBytes(of: (marker ? 0x80 : 0) | (payloadType & 0x7F), toByteOffset: 1, as: UInt8.self)
+        sendScratch.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+        sendScratch.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+        sendScratch.storeBytes(of: leg.rewriter.ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
+        if let base = payload.baseAddress {
+            (sendScratch.baseAddress! + RTPPacketView.fixedHeaderLength).copyMemory(
+                from: base, byteCount: payload.count)
+        }
+        return transmit(sendScratch, length: length, on: leg, isRTCP: false)
     }
 
     // MARK: Transcoding and generated media
@@ -448,6 +578,7 @@ public final class CallMedia {
         let toJingle = try AudioTranscoder(
             configuration: .init(input: sip.codec, output: jingle.codec, outputPtime: ptime, opus: opus))
         transcoders = [toSIP, toJingle]
+        allocatePayloadScratch()
         transcoderInputTypes = [jingle.payloadType, sip.payloadType]
         outputPayloadTypes = [jingle.payloadType, sip.payloadType]
         setClockRate(on: .jingle, UInt32(jingle.codec.rtpClockRate))
@@ -482,15 +613,12 @@ public final class CallMedia {
             marker = true
             onDTMF?(source, event.event)
         }
-        guard let channel = leg.channel, let encoded = try? converted.encoded() else { return }
-        var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + encoded.count + 32)
-        buffer.writeInteger(UInt8(0x80))
-        buffer.writeInteger((marker ? 0x80 : 0) | (targetEvent.payloadType & 0x7F))
-        buffer.writeInteger(leg.rewriter.nextSequence(now: mediaTime))
-        buffer.writeInteger(timestamp)
-        buffer.writeInteger(leg.rewriter.ssrc)
-        buffer.writeBytes(encoded)
-        transmit(&buffer, on: leg, isRTCP: false)
+        guard leg.channel != nil, let encoded = try? converted.encoded() else { return }
+        _ = encoded.withUnsafeBytes { payload in
+            transmitRTP(
+                on: leg, marker: marker, payloadType: targetEvent.payloadType,
+                sequence: leg.rewriter.nextSequence(now: mediaTime), timestamp: timestamp, payload: payload)
+        }
     }
 
     /// Sends one DTMF digit as RFC 4733 events on `leg` (for digits that arrived by SIP INFO): updates every
@@ -498,7 +626,9 @@ public final class CallMedia {
     /// telephone-event payload type (`setTelephoneEvents`); returns false without one.
     @discardableResult
     public func sendDTMF(on id: LegID, event code: UInt8, duration: TimeAmount = .milliseconds(160)) -> Bool {
-        guard let event = telephoneEvents[id.rawValue], let leg = legs[id.rawValue], leg.channel != nil else { return false }
+        guard let event = telephoneEvents[id.rawValue], let leg = legs[id.rawValue], leg.channel != nil else {
+            return false
+        }
         let start = leg.rewriter.lastTimestamp
         let step = TimeAmount.milliseconds(50)
         let total = max(1, Int(duration.nanoseconds / step.nanoseconds))
@@ -508,18 +638,15 @@ public final class CallMedia {
             let units = UInt16(clamping: Int64(event.clockRate) * Int64(elapsed) * 50 / 1000)
             let packet = TelephoneEvent(event: code, isEnd: isEnd, volume: 10, duration: units)
             eventLoop.assumeIsolated().scheduleTask(in: step * Int64(min(index, total))) { [weak self] in
-                guard let self, !self.closed, let leg = self.legs[id.rawValue], let channel = leg.channel,
+                guard let self, !self.closed, let leg = self.legs[id.rawValue], leg.channel != nil,
                     let encoded = try? packet.encoded()
                 else { return }
                 let now = SecureMediaTransport.mediaTime(self.eventLoop.now)
-                var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + encoded.count + 32)
-                buffer.writeInteger(UInt8(0x80))
-                buffer.writeInteger((index == 0 ? 0x80 : 0) | (event.payloadType & 0x7F))
-                buffer.writeInteger(leg.rewriter.nextSequence(now: now))
-                buffer.writeInteger(start)
-                buffer.writeInteger(leg.rewriter.ssrc)
-                buffer.writeBytes(encoded)
-                self.transmit(&buffer, on: leg, isRTCP: false)
+                _ = encoded.withUnsafeBytes { payload in
+                    self.transmitRTP(
+                        on: leg, marker: index == 0, payloadType: event.payloadType,
+                        sequence: leg.rewriter.nextSequence(now: now), timestamp: start, payload: payload)
+                }
             }
         }
         return true
@@ -530,28 +657,35 @@ public final class CallMedia {
         on id: LegID, codec: AudioCodec, payloadType: UInt8, frequency: Double, ptime: Int = 20
     ) throws(MediaError) {
         let encoder = try AudioTranscoder(configuration: .init(input: codec, output: codec, outputPtime: ptime))
-        tone = (id, ToneGenerator(frequency: frequency, amplitude: 0.25, sampleRate: encoder.sampleRate), encoder, payloadType)
+        allocatePayloadScratch()
+        tone = (
+            id, ToneGenerator(frequency: frequency, amplitude: 0.25, sampleRate: encoder.sampleRate), encoder,
+            payloadType
+        )
         setClockRate(on: id, UInt32(codec.rtpClockRate))
         setMode(.tone(id))
         startTicker(ptime: ptime)
     }
 
+    private func allocatePayloadScratch() {
+        if payloadScratch.isEmpty { payloadScratch = [UInt8](repeating: 0, count: 1500) }
+    }
+
     private func startTicker(ptime: Int) {
         ticker?.cancel()
-        let interval = TimeAmount.milliseconds(Int64(ptime))
-        var next = eventLoop.now + interval
-        func schedule() {
-            ticker = eventLoop.assumeIsolated().scheduleTask(deadline: next) { [weak self] in
-                guard let self, !self.closed else { return }
-                self.tick()
-                // Absolute deadlines: the packet rate does not drift with timer latency.
-                next = next + interval
-                let now = self.eventLoop.now
-                if next < now { next = now + interval }
-                schedule()
-            }
-        }
-        schedule()
+        tickerInterval = .milliseconds(Int64(ptime))
+        tickerNext = eventLoop.now + tickerInterval
+        ticker = try? eventLoop.assumeIsolated().scheduleCallback(at: tickerNext, handler: timerHandlers.ticker)
+    }
+
+    func tickerFired() {
+        guard !closed else { return }
+        tick()
+        // Absolute deadlines: the packet rate does not drift with timer latency.
+        tickerNext = tickerNext + tickerInterval
+        let now = eventLoop.now
+        if tickerNext < now { tickerNext = now + tickerInterval }
+        ticker = try? eventLoop.assumeIsolated().scheduleCallback(at: tickerNext, handler: timerHandlers.ticker)
     }
 
     private func tick() {
@@ -591,18 +725,15 @@ public final class CallMedia {
     public func sendRTP(
         on id: LegID, payloadType: UInt8, payload: UnsafeRawBufferPointer, samples: UInt32, marker: Bool = false
     ) {
-        guard let leg = legs[id.rawValue], let channel = leg.channel, !closed else { return }
-        let now = eventLoop.now
-        let (sequence, timestamp) = leg.rewriter.next(samples: samples, now: SecureMediaTransport.mediaTime(now))
-        var buffer = channel.allocator.buffer(capacity: RTPPacketView.fixedHeaderLength + payload.count + 32)
-        buffer.writeInteger(UInt8(0x80))
-        buffer.writeInteger((marker ? 0x80 : 0) | (payloadType & 0x7F))
-        buffer.writeInteger(sequence)
-        buffer.writeInteger(timestamp)
-        buffer.writeInteger(leg.rewriter.ssrc)
-        buffer.writeBytes(payload)
-        guard transmit(&buffer, on: leg, isRTCP: false) else { return }
-        leg.rtcp.sent(timestamp: timestamp, payloadOctets: payload.count, now: SecureMediaTransport.mediaTime(now))
+        guard let leg = legs[id.rawValue], leg.channel != nil, !closed else { return }
+        let now = SecureMediaTransport.mediaTime(eventLoop.now)
+        let (sequence, timestamp) = leg.rewriter.next(samples: samples, now: now)
+        guard
+            transmitRTP(
+                on: leg, marker: marker, payloadType: payloadType, sequence: sequence, timestamp: timestamp,
+                payload: payload)
+        else { return }
+        leg.rtcp.sent(timestamp: timestamp, payloadOctets: payload.count, now: now)
     }
 
     /// Sends the leg's RTCP report when it is due.
@@ -613,10 +744,7 @@ public final class CallMedia {
     }
 
     private func sendRTCP(_ report: [UInt8], on leg: Leg) {
-        guard let channel = leg.channel else { return }
-        var buffer = channel.allocator.buffer(capacity: report.count + 32)
-        buffer.writeBytes(report)
-        transmit(&buffer, on: leg, isRTCP: true)
+        _ = report.withUnsafeBytes { transmit($0, on: leg, isRTCP: true) }
     }
 
     /// Wall-clock time for NTP timestamps in RTCP; nothing else in the engine reads it.
@@ -631,13 +759,10 @@ public final class CallMedia {
     /// Sends what a secure transport queued, reports its events and re-arms the timer.
     func pump(_ leg: Leg) {
         guard case .secure(let secure) = leg.transport else { return }
-        if let channel = leg.channel {
+        // Before the socket is bound, datagrams wait in the transport.
+        if leg.channel != nil {
             while let transmit = secure.pollTransmit() {
-                var buffer = channel.allocator.buffer(capacity: transmit.datagram.count)
-                buffer.writeBytes(transmit.datagram)
-                channel.writeAndFlush(
-                    AddressedEnvelope(remoteAddress: leg.socketAddress(for: transmit.destination), data: buffer),
-                    promise: nil)
+                _ = transmit.datagram.withUnsafeBytes { leg.socket.send($0, to: transmit.destination) }
             }
         }
         while let event = secure.pollEvent() { onEvent(.transport(leg.id, event)) }
@@ -646,26 +771,30 @@ public final class CallMedia {
 
     private func armTimer() {
         guard !closed else { return }
-        let deadline = legs.compactMap { leg -> NIODeadline? in
-            guard let leg, case .secure(let secure) = leg.transport else { return nil }
-            return secure.nextDeadline
-        }.min()
+        // A loop, not compactMap: this runs for every STUN and DTLS datagram and must not allocate.
+        var deadline: NIODeadline?
+        for case let leg? in legs {
+            guard case .secure(let secure) = leg.transport, let next = secure.nextDeadline else { continue }
+            deadline = deadline.map { min($0, next) } ?? next
+        }
         guard deadline != timerDeadline else { return }
         timer?.cancel()
         timerDeadline = deadline
         guard let deadline else { return }
-        timer = eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
-            guard let self else { return }
-            self.timerDeadline = nil
-            let now = self.eventLoop.now
-            for leg in self.legs.compactMap({ $0 }) {
-                if case .secure(let secure) = leg.transport {
-                    secure.timerFired(now: now)
-                    self.pump(leg)
-                }
+        timer = try? eventLoop.assumeIsolated().scheduleCallback(at: deadline, handler: timerHandlers.transports)
+    }
+
+    func transportTimerFired() {
+        timerDeadline = nil
+        timer = nil
+        let now = eventLoop.now
+        for case let leg? in legs {
+            if case .secure(let secure) = leg.transport {
+                secure.timerFired(now: now)
+                pump(leg)
             }
-            self.armTimer()
         }
+        armTimer()
     }
 
     private func startHousekeeping() {
@@ -674,55 +803,60 @@ public final class CallMedia {
         scheduleHousekeeping()
     }
 
-    /// Once a second: inactivity.
+    /// RTCP reports and inactivity, each when due: the timer is armed for the earliest RTCP report or inactivity
+    /// deadline of the legs (no later than `housekeepingInterval`, so a changed `inactivityTimeout` is seen),
+    /// rather than every second.
     private func scheduleHousekeeping() {
-        housekeeping = eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
-            guard let self, !self.closed else { return }
-            let now = self.eventLoop.now
-            for leg in self.legs.compactMap({ $0 }) { self.sendReport(on: leg, now: now) }
-            if let timeout = self.inactivityTimeout {
-                for leg in self.legs.compactMap({ $0 }) where !leg.reportedInactive && now - leg.lastReceived > timeout {
-                    leg.reportedInactive = true
-                    self.onEvent(.inactive(leg.id))
-                }
+        let now = eventLoop.now
+        var next = now + Self.housekeepingInterval
+        for case let leg? in legs {
+            if let report = leg.rtcp.nextReport {
+                next = min(next, .uptimeNanoseconds(UInt64(max(0, report.nanoseconds))))
             }
-            self.scheduleHousekeeping()
+            if let timeout = inactivityTimeout, !leg.reportedInactive { next = min(next, leg.lastReceived + timeout) }
         }
+        housekeeping = try? eventLoop.assumeIsolated().scheduleCallback(
+            at: max(next, now), handler: timerHandlers.housekeeping)
     }
 
-    private func bind(_ leg: Leg, host: String, port: Int) -> EventLoopFuture<any Channel> {
+    func housekeepingFired() {
+        guard !closed else { return }
+        let now = eventLoop.now
+        for case let leg? in legs { sendReport(on: leg, now: now) }
+        if let timeout = inactivityTimeout {
+            for case let leg? in legs where !leg.reportedInactive && now - leg.lastReceived >= timeout {
+                leg.reportedInactive = true
+                onEvent(.inactive(leg.id))
+            }
+        }
+        scheduleHousekeeping()
+    }
+
+    /// The longest the housekeeping timer waits.
+    static let housekeepingInterval = TimeAmount.seconds(5)
+
+    /// Binds a socket for the leg (its RTP socket, or with `rtcp` its RTCP socket): NIO reads it, the leg
+    /// sends on it directly.
+    private func bind(_ leg: Leg, host: String, port: Int, rtcp: Bool) -> EventLoopFuture<any Channel> {
+        let socket: MediaSocket
+        do {
+            socket = try MediaSocket.bound(host: host, port: port)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
         let target = NIOLoopBound((media: self, leg: leg), eventLoop: eventLoop)
         return DatagramBootstrap(group: eventLoop)
             // One datagram per read: epoll is level-triggered, and a second read would mostly return EAGAIN.
             .channelOption(.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let handler = MediaDatagramHandler(media: target.value.media, leg: target.value.leg)
+                    let handler = LegSocketHandler(media: target.value.media, leg: target.value.leg, rtcp: rtcp)
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
             }
-            .bind(host: host, port: port)
-    }
-}
-
-/// Hands each datagram to the call; owns nothing else.
-final class MediaDatagramHandler: ChannelInboundHandler {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-
-    private weak var media: CallMedia?
-    private let leg: CallMedia.Leg
-
-    init(media: CallMedia, leg: CallMedia.Leg) {
-        self.media = media
-        self.leg = leg
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var envelope = unwrapInboundIn(data)
-        media?.received(&envelope, on: leg)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // ICMP port unreachable and similar: the peer is gone or not there yet; inactivity handles it.
+            .withBoundSocket(socket.descriptor).assumeIsolated().map { channel in
+                if rtcp { leg.rtcpSocket = socket } else { leg.socket = socket }
+                return channel
+            }.nonisolated()
     }
 }

@@ -66,6 +66,8 @@ public final class SecureMediaTransport {
     /// Where the peer's DTLS came from before ICE selected a pair.
     private var dtlsPeer: TransportAddress?
     private var localAddress: TransportAddress?
+    /// Whether authenticated SRTP or SRTCP came from the peer (and the DTLS connection was released).
+    private var peerKeyed = false
 
     public init(
         ice configuration: ICEConfiguration, certificate: DTLSCertificate,
@@ -79,7 +81,9 @@ public final class SecureMediaTransport {
 
     /// The address media goes to: the selected pair's remote address, or before nomination the valid pair
     /// of highest priority (RFC 8445 section 12.1.1: media may flow on a valid pair before selection).
-    public var mediaDestination: TransportAddress? { ice.selectedPair?.remote.address ?? validPairDestination }
+    /// Kept up to date after every ICE input, so the per-packet path reads a stored address instead of copying
+    /// the pair (its candidates' strings cost a retain and release each).
+    public private(set) var mediaDestination: TransportAddress?
 
     /// Whether RTP may be sent.
     public var isSecured: Bool { protector != nil }
@@ -156,6 +160,7 @@ public final class SecureMediaTransport {
             do {
                 let plain = try protector.unprotectRTP(buffer, length: length)
                 counters.srtpReceived += 1
+                if !peerKeyed { peerProvedKeys() }
                 return .rtp(length: plain)
             } catch {
                 return drop(error)
@@ -165,6 +170,7 @@ public final class SecureMediaTransport {
             do {
                 let plain = try protector.unprotectRTCP(buffer, length: length)
                 counters.srtcpReceived += 1
+                if !peerKeyed { peerProvedKeys() }
                 return .rtcp(length: plain)
             } catch {
                 return drop(error)
@@ -244,6 +250,12 @@ public final class SecureMediaTransport {
         MediaTime(nanoseconds: Int64(truncatingIfNeeded: deadline.uptimeNanoseconds))
     }
 
+    /// The peer's media authenticated with the DTLS keys: its handshake is complete, so OpenSSL's state can go.
+    private func peerProvedKeys() {
+        peerKeyed = true
+        dtls.releaseConnection()
+    }
+
     @discardableResult
     private func drop(_ error: any Error) -> Received {
         counters.dropped += 1
@@ -252,6 +264,7 @@ public final class SecureMediaTransport {
     }
 
     private func drainICE() {
+        mediaDestination = ice.selectedPair?.remote.address ?? validPairDestination
         while let transmit = ice.pollTransmit() {
             transmits.append(Transmit(destination: transmit.destination, datagram: transmit.datagram))
         }
@@ -275,7 +288,13 @@ public final class SecureMediaTransport {
     /// Before nomination a valid pair is enough to start the handshake (RFC 8842 section 4: DTLS may start
     /// once ICE has a working path).
     private var validPairDestination: TransportAddress? {
-        ice.pairs.filter(\.isValid).max { $0.priority(role: ice.role) < $1.priority(role: ice.role) }?.remote.address
+        // A loop rather than filter + max: this runs after every STUN datagram and must not allocate.
+        var best: (priority: UInt64, address: TransportAddress)?
+        for pair in ice.pairs where pair.isValid {
+            let priority = pair.priority(role: ice.role)
+            if best.map({ priority > $0.priority }) ?? true { best = (priority, pair.remote.address) }
+        }
+        return best?.address
     }
 
     private func flushDTLS() {

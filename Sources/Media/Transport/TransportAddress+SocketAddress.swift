@@ -1,9 +1,9 @@
 import NIOCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension TransportAddress {
@@ -14,10 +14,14 @@ extension TransportAddress {
             let port = UInt16(bigEndian: v4.address.sin_port)
             self.init(ip: .v4(UInt32(bigEndian: v4.address.sin_addr.s_addr)), port: port)
         case .v6(let v6):
-            var storage = v6.address.sin6_addr
-            let bytes = withUnsafeBytes(of: &storage) { Array($0) }
-            guard let ip = IP(bytes: bytes) else { return nil }
-            self.init(ip: ip, port: UInt16(bigEndian: v6.address.sin6_port))
+            // Read in place: an Array of the 16 bytes would be a heap allocation per datagram.
+            let (high, low) = withUnsafeBytes(of: v6.address.sin6_addr) { raw in
+                (
+                    UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                )
+            }
+            self.init(ip: .v6(high: high, low: low), port: UInt16(bigEndian: v6.address.sin6_port))
         case .unixDomainSocket:
             return nil
         }

@@ -4,14 +4,20 @@ import Testing
 
 @Suite("RTCP session")
 struct RTCPSessionTests {
-    @Test("two legs exchange SR/RR: loss, jitter and RTT come out of real counters")
-    func exchange() throws {
+    /// Two started sessions on G.711's clock: A with SSRC 0xA, B with 0xB.
+    static func startedPair(at now: MediaTime) -> (RTCPSession, RTCPSession) {
         var a = RTCPSession(ssrc: 0xA, cname: "a", receiveClockRate: 8000, sendClockRate: 8000, seed: 1)
         var b = RTCPSession(ssrc: 0xB, cname: "b", receiveClockRate: 8000, sendClockRate: 8000, seed: 2)
-        let wallOffset = Duration.seconds(1_700_000_000)
-        var now = MediaTime.milliseconds(1000)
         a.start(now: now)
         b.start(now: now)
+        return (a, b)
+    }
+
+    @Test("two legs exchange SR/RR: loss, jitter and RTT come out of real counters")
+    func exchange() throws {
+        var now = MediaTime.milliseconds(1000)
+        var (a, b) = Self.startedPair(at: now)
+        let wallOffset = Duration.seconds(1_700_000_000)
         // A sends 20 ms packets for 30 s; every 10th is lost on the way; the one-way delay is 25 ms.
         var sequence: UInt16 = 65000
         var timestamp: UInt32 = 0
@@ -29,13 +35,15 @@ struct RTCPSessionTests {
             if let report = b.pollReport(now: now, wallClock: wallOffset + (now - .zero)) { reportsToA.append(report) }
             for report in reportsToB {
                 report.withUnsafeBytes {
-                    b.receivedRTCP($0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
+                    b.receivedRTCP(
+                        $0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
                 }
             }
             reportsToB.removeAll()
             for report in reportsToA {
                 report.withUnsafeBytes {
-                    a.receivedRTCP($0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
+                    a.receivedRTCP(
+                        $0, now: now + .milliseconds(25), wallClock: wallOffset + (now + .milliseconds(25) - .zero))
                 }
             }
             reportsToA.removeAll()

@@ -61,8 +61,12 @@ struct CallMediaTests {
             return (NIOLoopBound(a, eventLoop: loop), NIOLoopBound(b, eventLoop: loop))
         }.get()
         _ = try await loop.flatSubmit {
-            a.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0)
-                .and(b.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
+            a.value.addLeg(
+                .jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0
+            )
+            .and(
+                b.value.addLeg(
+                    .jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
         }.get()
         try await loop.submit {
             b.value.setPayloadTypeMap(on: .jingle, [111: 111])
@@ -75,6 +79,14 @@ struct CallMediaTests {
             else { return false }
             return ta.isSecured && tb.isSecured && ta.mediaDestination != nil && tb.mediaDestination != nil
         }
+        // Keys alone do not prove the peer finished its handshake: OpenSSL's state stays until its SRTP comes.
+        let releasedBefore = try await loop.submit { () -> [Bool] in
+            [a.value, b.value].map { media in
+                guard case .secure(let transport) = media.transport(.jingle) else { return true }
+                return transport.dtls.isConnectionReleased
+            }
+        }.get()
+        #expect(releasedBefore == [false, false])
         let payload: [UInt8] = Array(0..<160).map { UInt8($0) }
         for _ in 0..<50 {
             try await loop.submit {
@@ -84,8 +96,16 @@ struct CallMediaTests {
         }
         try await waitUntil(loop) { observed.received.count >= 50 }
         let statistics = try await loop.submit { (a.value.statistics(), b.value.statistics()) }.get()
+        let releasedAfter = try await loop.submit { () -> [Bool] in
+            [a.value, b.value].map { media in
+                guard case .secure(let transport) = media.transport(.jingle) else { return false }
+                return transport.dtls.isConnectionReleased
+            }
+        }.get()
         try await loop.flatSubmit { a.value.close().and(b.value.close()).map { _ in } }.get()
 
+        // Each side received the other's SRTP, so each freed its DTLS connection.
+        #expect(releasedAfter == [true, true])
         #expect(observed.received.count == 50)
         #expect(observed.received.allSatisfy { $0.0 == .jingle && $0.1 == 111 && $0.2 == payload })
         #expect(statistics.0.first?.srtpProfile != nil)
@@ -100,12 +120,25 @@ struct CallMediaTests {
         #expect(secured)
     }
 
-    @Test("a plain leg latches onto the source of negotiated RTP and relays to the secure leg's peer")
-    func plainLegLatching() async throws {
+    /// A relaying `bridge` between a secure leg (to `client`, keyed) and a plain leg (to `peer`, a raw UDP socket
+    /// whose SDP claims an unreachable address, as a NATed phone's does).
+    struct RelaySetup {
+        var loop: any EventLoop
+        var client: NIOLoopBound<CallMedia>
+        var bridge: NIOLoopBound<CallMedia>
+        var plain: NIOLoopBound<PlainRTPTransport>
+        var peer: any Channel
+        var bridgeSIP: TransportAddress
+
+        func close() async throws {
+            try await peer.close()
+            try await loop.flatSubmit { client.value.close().and(bridge.value.close()).map { _ in } }.get()
+        }
+    }
+
+    func relaySetup(observed: Observed) async throws -> RelaySetup {
         let group = MultiThreadedEventLoopGroup.singleton
         let loop = group.next()
-        let observed = Observed()
-        // `bridge` relays between a secure leg (to `client`) and a plain leg (to a raw UDP socket).
         let (client, bridge) = try await loop.submit { () -> (NIOLoopBound<CallMedia>, NIOLoopBound<CallMedia>) in
             let client = CallMedia(eventLoop: loop)
             let bridge = CallMedia(eventLoop: loop)
@@ -118,9 +151,14 @@ struct CallMediaTests {
         }.get()
         let plainBox = try await loop.submit { NIOLoopBound(PlainRTPTransport(), eventLoop: loop) }.get()
         _ = try await loop.flatSubmit {
-            client.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0)
-                .and(bridge.value.addLeg(.jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0))
-                .and(bridge.value.addLeg(.sip, transport: .plain(plainBox.value), bindAddress: "127.0.0.1", port: 0))
+            client.value.addLeg(
+                .jingle, transport: .secure(self.secureLeg(role: .controlling)), bindAddress: "127.0.0.1", port: 0
+            )
+            .and(
+                bridge.value.addLeg(
+                    .jingle, transport: .secure(self.secureLeg(role: .controlled)), bindAddress: "127.0.0.1", port: 0)
+            )
+            .and(bridge.value.addLeg(.sip, transport: .plain(plainBox.value), bindAddress: "127.0.0.1", port: 0))
         }.get()
         // The SIP peer: a raw socket whose SDP claims an unreachable address (a NATed phone).
         let peer = try await DatagramBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
@@ -134,10 +172,19 @@ struct CallMediaTests {
             self.connect(client.value, bridge.value)
         }.get()
         try await waitUntil(loop) {
-            guard case .secure(let a) = client.value.transport(.jingle), case .secure(let b) = bridge.value.transport(.jingle)
+            guard case .secure(let a) = client.value.transport(.jingle),
+                case .secure(let b) = bridge.value.transport(.jingle)
             else { return false }
             return a.isSecured && b.isSecured && a.mediaDestination != nil && b.mediaDestination != nil
         }
+        return RelaySetup(loop: loop, client: client, bridge: bridge, plain: plainBox, peer: peer, bridgeSIP: bridgeSIP)
+    }
+
+    @Test("a plain leg latches onto the source of negotiated RTP and relays to the secure leg's peer")
+    func plainLegLatching() async throws {
+        let observed = Observed()
+        let setup = try await relaySetup(observed: observed)
+        let (loop, peer, bridgeSIP, plainBox) = (setup.loop, setup.peer, setup.bridgeSIP, setup.plain)
         var packet = ByteBuffer(bytes: [0x80, 0x00, 0x00, 0x01, 0, 0, 0, 160, 0xDE, 0xAD, 0xBE, 0xEF])
         packet.writeBytes([UInt8](repeating: 0xFF, count: 160))
         for sequence in 1...10 {
@@ -148,15 +195,15 @@ struct CallMediaTests {
         try await waitUntil(loop) { observed.received.count >= 10 }
         let latched = try await loop.submit { plainBox.value.rtpDestination }.get()
         let peerAddress = TransportAddress(peer.localAddress!)
-        try await peer.close()
-        try await loop.flatSubmit { client.value.close().and(bridge.value.close()).map { _ in } }.get()
+        try await setup.close()
         #expect(observed.received.count == 10)
         #expect(observed.received.allSatisfy { $0.1 == 0 && $0.2 == [UInt8](repeating: 0xFF, count: 160) })
         #expect(latched == peerAddress)
-        #expect(observed.events[.sip, default: []].contains {
-            if case .latched(.sip, _) = $0 { return true }
-            return false
-        })
+        #expect(
+            observed.events[.sip, default: []].contains {
+                if case .latched(.sip, _) = $0 { return true }
+                return false
+            })
     }
 
     /// Polls a condition on the loop every 10 ms for up to 5 s.
