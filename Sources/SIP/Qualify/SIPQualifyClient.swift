@@ -24,9 +24,13 @@ public final class SIPQualifyClient {
     /// The current status.
     public var status: SIPQualifyStatus { qualify.status }
 
+    /// True once `stop()` was called: nothing is sent any more.
+    public private(set) var isStopped = false
+
     public func start() { perform(qualify.start(now: endpoint.eventLoop.now)) }
 
     public func stop() {
+        isStopped = true
         timer?.cancel()
         timer = nil
     }
@@ -50,6 +54,7 @@ public final class SIPQualifyClient {
     }
 
     private func perform(_ actions: [SIPQualify.Action]) {
+        guard !isStopped else { return }
         for action in actions {
             switch action {
             case .send(let request): endpoint.send(request: request, to: peer)

@@ -299,6 +299,15 @@ public struct SIPInviteClientSession {
         }
     }
 
+    /// Our side's SDP as negotiated (the offer narrowed to what the answer chose, with a new version):
+    /// what a session refresh by re-INVITE repeats (RFC 4028 7.4). Ignored before the answer.
+    public mutating func updateLocalSDP(_ sdp: [UInt8]) {
+        _ = withUsage {
+            $0.localSDP = sdp
+            return []
+        }
+    }
+
     /// Sends a re-INVITE with a new offer; a 491 is retried after the RFC 3261 14.1 wait.
     /// Ignored unless `canSendOffer`.
     public mutating func reinvite(sdp: [UInt8], now: NIODeadline) -> [SIPSessionAction] {

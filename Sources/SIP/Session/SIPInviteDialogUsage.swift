@@ -58,6 +58,8 @@ struct SIPInviteDialogUsage {
     var localSDP: [UInt8]?
     /// True when the peer's Allow lists UPDATE: refreshes then go without SDP (RFC 4028 7.4).
     var peerAllowsUpdate = false
+    /// 422 answers to our refreshes in a row (bounded, so a peer cannot make us loop).
+    private var refreshRetries = 0
     /// The last RSeq of our reliable provisional responses: a PRACK that crossed our 2xx is
     /// still answered 200 (RFC 3262 3).
     var lastReliableSequence: UInt32?
@@ -84,7 +86,8 @@ struct SIPInviteDialogUsage {
         sessionTimer =
             weAreUAC
             ? SIPSessionTimer.fromResponse(
-                response, current: nil, requested: configuration.sessionInterval, now: now)
+                response, current: nil, requested: configuration.sessionInterval,
+                minimum: configuration.minimumSessionInterval, now: now)
             : SIPSessionTimer.forRequest(
                 request, current: nil, preferred: configuration.sessionInterval,
                 minimum: configuration.minimumSessionInterval, now: now)
@@ -286,13 +289,13 @@ struct SIPInviteDialogUsage {
     private mutating func sendRefresh(now: NIODeadline) -> [SIPSessionAction] {
         guard var timer = sessionTimer else { return [] }
         guard canSendOffer else {
-            timer.postpone(by: .seconds(2))
+            timer.postpone(by: .seconds(2), now: now)
             sessionTimer = timer
             return []
         }
         // Until its answer restarts the timer, the next look is a quarter interval away (the
         // transaction's own timeout, 32 s, comes first).
-        timer.postpone(by: .seconds(Int64(max(timer.interval / 4, 33))))
+        timer.postpone(by: .seconds(Int64(max(timer.interval / 4, 33))), now: now)
         sessionTimer = timer
         let sdp = peerAllowsUpdate ? nil : localSDP
         return [send(makeOffer(sdp == nil ? .update : .invite, sdp: sdp), kind: .refresh(sdp: sdp))]
@@ -374,20 +377,16 @@ struct SIPInviteDialogUsage {
             if status == 408 || status == 481 { return dialogFailed(status, reason, response, now: now) }
             return [.event(.infoAnswered(status: status))]
         case .refresh(let sdp):
-            return refreshAnswered(response, status: status, sdp: sdp, now: now)
+            return refreshAnswered(response, status: status, sdp: sdp, request: entry.request, now: now)
         case .reinvite(let sdp):
             switch status {
             case 200...299:
-                // 13.2.2.4: ACK with the INVITE's CSeq number and credentials.
-                var ack = dialog.makeACK(sequence: cseq.sequence, via: configuration.makeVia())
-                for name in [SIPHeaderName.authorization, .proxyAuthorization] {
-                    for value in entry.request.headers.values(for: name) { ack.headers.add(name, value) }
-                }
-                SIPSessionConfiguration.moveContentLengthLast(&ack)
-                acks[cseq.sequence] = ack
+                let ack = acknowledge(entry.request, sequence: cseq.sequence)
                 dialog.refreshRemoteTarget(from: response)  // 12.2.1.2
-                sessionTimer = SIPSessionTimer.fromResponse(response, current: sessionTimer, requested: nil, now: now)
-                return [.sendRequest(ack, to: destination), .event(.reinviteAnswered(response))]
+                sessionTimer = SIPSessionTimer.fromResponse(
+                    response, current: sessionTimer, requested: nil, minimum: configuration.minimumSessionInterval,
+                    now: now)
+                return [ack, .event(.reinviteAnswered(response))]
             case 491:
                 // 14.1: retry after 2.1-4 s (we made the Call-ID) or 0-2 s, in units of 10 ms.
                 let units = ownsCallID ? configuration.random(210...400) : configuration.random(0...200)
@@ -401,32 +400,49 @@ struct SIPInviteDialogUsage {
         }
     }
 
+    /// The ACK for a 2xx to our re-INVITE: its CSeq number and credentials (RFC 3261 13.2.2.4), kept
+    /// for the 2xx's retransmissions (the last few only: older ones have stopped by now).
+    private mutating func acknowledge(_ invite: SIPMessage, sequence: UInt32) -> SIPSessionAction {
+        var ack = dialog.makeACK(sequence: sequence, via: configuration.makeVia())
+        for name in [SIPHeaderName.authorization, .proxyAuthorization] {
+            for value in invite.headers.values(for: name) { ack.headers.add(name, value) }
+        }
+        SIPSessionConfiguration.moveContentLengthLast(&ack)
+        if acks.count >= 4, let oldest = acks.keys.min() { acks[oldest] = nil }
+        acks[sequence] = ack
+        return .sendRequest(ack, to: destination)
+    }
+
     /// The final response to our session refresh (RFC 4028 7.4, 10).
     private mutating func refreshAnswered(
-        _ response: SIPMessage, status: Int, sdp: [UInt8]?, now: NIODeadline
+        _ response: SIPMessage, status: Int, sdp: [UInt8]?, request: SIPMessage, now: NIODeadline
     ) -> [SIPSessionAction] {
         guard var timer = sessionTimer else { return [] }
         switch status {
         case 200...299:
             var actions: [SIPSessionAction] = []
             if sdp != nil, let cseq = (try? response.cseq) ?? nil {
-                let ack = dialog.makeACK(sequence: cseq.sequence, via: configuration.makeVia())
-                acks[cseq.sequence] = ack
-                actions.append(.sendRequest(ack, to: destination))
+                actions.append(acknowledge(request, sequence: cseq.sequence))
             }
             dialog.refreshRemoteTarget(from: response)
-            sessionTimer = SIPSessionTimer.fromResponse(response, current: timer, requested: nil, now: now)
+            sessionTimer = SIPSessionTimer.fromResponse(
+                response, current: timer, requested: nil, minimum: configuration.minimumSessionInterval, now: now)
+            refreshRetries = 0
             return actions
         case 408, 481:
             return dialogFailed(status, response.reasonPhrase ?? "", response, now: now)
         case 422:
-            // 422 names the peer's minimum (Min-SE): ask again with it.
-            timer.interval = max(timer.interval, ((try? response.minSE) ?? nil) ?? timer.interval)
+            // 422 names the peer's minimum (Min-SE): ask again with it, twice at most.
+            guard let minimum = (try? response.minSE) ?? nil, minimum > timer.interval, refreshRetries < 2 else {
+                return []
+            }
+            refreshRetries += 1
+            timer.interval = minimum
             sessionTimer = timer
             return sendRefresh(now: now)
         case 405, 501:
             // The peer does not take UPDATE after all: refresh with re-INVITE from now on.
-            guard sdp == nil, peerAllowsUpdate else { return [] }
+            guard sdp == nil, peerAllowsUpdate, localSDP != nil else { return [] }
             peerAllowsUpdate = false
             return sendRefresh(now: now)
         default:

@@ -34,7 +34,8 @@ public struct SIPSessionConfiguration: Sendable {
     /// The session interval (RFC 4028) we ask for in seconds, nil for no session timer of our
     /// own; a peer that asks for one still gets it. With it, Supported lists `timer`.
     public var sessionInterval: UInt32?
-    /// The smallest session interval we accept (Min-SE, RFC 4028 5); at least 90.
+    /// The smallest session interval we accept or use (Min-SE, RFC 4028 5): 90 by that RFC, lower only
+    /// for tests that need quick refreshes.
     public var minimumSessionInterval: UInt32
     /// Reliable provisional responses (RFC 3262): we PRACK the peer's, and send ours reliably
     /// when the INVITE requires it. With it, Supported lists `100rel`.
@@ -62,7 +63,7 @@ public struct SIPSessionConfiguration: Sendable {
         self.supported = supported
         self.inDialogRouting = inDialogRouting
         self.sessionInterval = sessionInterval
-        self.minimumSessionInterval = max(90, minimumSessionInterval)
+        self.minimumSessionInterval = max(1, minimumSessionInterval)
         self.reliableProvisionals = reliableProvisionals
         self.random = random
     }
@@ -78,13 +79,14 @@ public struct SIPSessionConfiguration: Sendable {
     /// A new tag (RFC 3261 19.3: at least 32 random bits).
     public static func makeTag() -> String { DigestAlgorithm.randomHex(8) }
 
-    /// The option tags we support: `supported` plus `timer` and `100rel` when enabled.
+    /// The option tags we support: `supported`, `timer` (we always honour a peer's session timer, even
+    /// without one of our own) and `100rel` when enabled.
     public var optionTags: [String] {
         var tags = supported
         func add(_ tag: String) {
             if !tags.contains(where: { SIPGrammar.equalsIgnoringCase($0, tag) }) { tags.append(tag) }
         }
-        if sessionInterval != nil { add("timer") }
+        add("timer")
         if reliableProvisionals { add("100rel") }
         return tags
     }

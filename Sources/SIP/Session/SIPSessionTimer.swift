@@ -25,8 +25,8 @@ struct SIPSessionTimer: Hashable {
         deadline = now + .seconds(weRefresh ? seconds / 2 : seconds - min(32, seconds / 3))
     }
 
-    /// Tries again later after a refresh that did not succeed (a glare, a transient error).
-    mutating func postpone(by amount: TimeAmount) { deadline = deadline + amount }
+    /// Looks again `amount` from `now` (a refresh in flight, a glare, a transient error).
+    mutating func postpone(by amount: TimeAmount, now: NIODeadline) { deadline = now + amount }
 
     /// The Session-Expires we put in a request we send in the dialog (we are that request's UAC).
     var requestHeader: SIPSessionExpires {
@@ -44,8 +44,10 @@ struct SIPSessionTimer: Hashable {
     /// Session-Expires in it the peer does not do timers; a running timer goes on, and when we
     /// asked for one (`requested`) we refresh anyway, since a refresh that fails with 408 or
     /// 481 is how a dead dialog is found.
+    /// An interval below `minimum` is raised to it (RFC 4028 5: no session interval below Min-SE), so a
+    /// peer's tiny Session-Expires cannot make us refresh in a loop.
     static func fromResponse(
-        _ response: SIPMessage, current: SIPSessionTimer?, requested: UInt32?, now: NIODeadline
+        _ response: SIPMessage, current: SIPSessionTimer?, requested: UInt32?, minimum: UInt32, now: NIODeadline
     ) -> SIPSessionTimer? {
         guard let expires = (try? response.sessionExpires) ?? nil, expires.interval > 0 else {
             if var current {
@@ -56,7 +58,8 @@ struct SIPSessionTimer: Hashable {
             return SIPSessionTimer(interval: requested, weRefresh: true, now: now)
         }
         // 7.2: the UAS always names the refresher; a missing one leaves it to us, the UAC.
-        return SIPSessionTimer(interval: expires.interval, weRefresh: expires.refresher != .uas, now: now)
+        return SIPSessionTimer(
+            interval: max(expires.interval, minimum), weRefresh: expires.refresher != .uas, now: now)
     }
 
     /// RFC 4028 9: what we decide, as the UAS, for the peer's INVITE, re-INVITE or UPDATE.

@@ -29,6 +29,8 @@ public final class SIPClientCall {
     public func cancel() { perform(session.cancel(now: eventLoop.now)) }
     /// CANCEL before the answer, BYE after.
     public func hangUp() { perform(session.hangUp(now: eventLoop.now)) }
+    /// Our side's negotiated SDP, which a session refresh by re-INVITE repeats.
+    public func updateLocalSDP(_ sdp: [UInt8]) { session.updateLocalSDP(sdp) }
     /// Sends a re-INVITE with a new offer (ignored unless `session.canSendOffer`).
     public func reinvite(sdp: [UInt8]) { perform(session.reinvite(sdp: sdp, now: eventLoop.now)) }
     /// Answers the peer's re-INVITE or UPDATE.

@@ -152,6 +152,7 @@ public final class SIPUserAgent {
         let qualify = SIPQualify(
             target: target, interval: interval, configuration: sessionConfiguration(for: transport))
         let client = SIPQualifyClient(qualify: qualify, endpoint: endpoint, peer: peer, onStatus: onStatus)
+        qualifiers.removeAll { $0.isStopped }
         qualifiers.append(client)
         return client
     }

@@ -69,7 +69,7 @@ public struct SIPUserAgentConfiguration: Sendable {
     public var endpoint: SIPEndpoint.Configuration {
         SIPEndpoint.Configuration(
             host: host, port: port, timers: timers, userAgent: userAgent, allow: allow,
-            supported: supported + (sessionInterval != nil ? ["timer"] : []) + (reliableProvisionals ? ["100rel"] : []),
+            supported: supported + ["timer"] + (reliableProvisionals ? ["100rel"] : []),
             streamListeners: streamListeners, idleTimeout: idleTimeout, streamThreshold: streamThreshold,
             tlsClient: tlsClient)
     }

@@ -118,6 +118,7 @@ extension CallManager {
             }
         case .answered(let response):
             sipAnswered(call, body: response.body)
+            describeSIPLeg(call)
             if call.earlyAccepted, call.answeredAt == nil {
                 call.answeredAt = component.eventLoop.now
                 call.ringTimer?.cancel()
@@ -199,6 +200,18 @@ extension CallManager {
             clientEvent: clientEvent, sipEvent: remote.telephoneEvent)
         logger.info("call \(call.sid): SIP answered with \(sipCodec.name) from \(remote.rtp); transcoding to \(clientAudio)")
         accept(call, offer: offer, codec: clientCodec, setup: setup, early: early)
+    }
+
+    /// Tells the SIP session what our side now is (the offer narrowed to the answer's codec), so that a
+    /// session refresh by re-INVITE repeats that rather than the first offer's whole codec list.
+    func describeSIPLeg(_ call: Call) {
+        guard let sipCall = call.sipCall, let sipAddress = call.setup?.sipAddress, let codecs = call.sipCodecDescription
+        else { return }
+        call.sdpVersion += 1
+        let sdp = SIPLegSDP.make(
+            address: sipAddress, codecs: codecs, sessionID: call.sdpSessionID, version: UInt64(call.sdpVersion),
+            sdes: call.sdes)
+        sipCall.updateLocalSDP(Array(sdp.utf8))
     }
 
     /// Takes the SIP peer's key from its answer to our SDES offer (RFC 4568 section 7.1.1: its line with our
