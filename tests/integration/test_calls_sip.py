@@ -116,6 +116,22 @@ async def record_call(xmpp_server, callee: str, *, codec: str = "opus", seconds:
         await peer.close()
 
 
+async def answer_sipp_caller(xmpp_server, sipp, seconds: float):
+    """Starts `sipp` calling alice (who answers, sending 440 Hz), records `seconds` of what she hears once
+    media flows, then waits for the caller's hang-up; returns (samples, rate, the terminate event)."""
+    peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
+    try:
+        sipp.start()
+        await peer.wait_event("accepted", timeout=10)
+        await peer.wait_event("connected", timeout=10)
+        await asyncio.sleep(seconds)
+        samples, rate = peer.received_audio()
+        ended = await peer.wait_event("terminated", timeout=15)
+        return samples, rate, ended
+    finally:
+        await peer.close()
+
+
 async def trunk_status(xmpp_server, expected: str, attempts: int = 50):
     """The "Trunks" lines of the admin's "Bridge status", polled until the first contains `expected`."""
     async with Session(xmpp_server) as session:
@@ -674,19 +690,7 @@ def test_session_timer_refreshes_keep_the_call_and_its_audio(sip_bridge, xmpp_se
     sipp = Sipp(tmp_path / "sipp", "timer", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
                 TIMER_UAC)
 
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        try:
-            sipp.start()
-            await peer.wait_event("accepted", timeout=10)
-            await peer.wait_event("connected", timeout=10)
-            await asyncio.sleep(5.5)
-            samples, rate = peer.received_audio()
-            ended = await peer.wait_event("terminated", timeout=15)
-            return samples, rate, ended
-        finally:
-            await peer.close()
-    samples, rate, ended = run(body)
+    samples, rate, ended = run(lambda: answer_sipp_caller(xmpp_server, sipp, 5.5))
     assert sipp.wait(10) == 0, sipp.log()
     assert ended.detail.get("reason") == "success", ended
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=4.0)
@@ -759,19 +763,7 @@ def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio
     sipp = Sipp(tmp_path / "sipp", "offerless", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
                 OFFERLESS_UAC)
 
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        try:
-            sipp.start()
-            await peer.wait_event("accepted", timeout=10)
-            await peer.wait_event("connected", timeout=10)
-            await asyncio.sleep(4.0)
-            samples, rate = peer.received_audio()
-            ended = await peer.wait_event("terminated", timeout=15)
-            return samples, rate, ended
-        finally:
-            await peer.close()
-    samples, rate, ended = run(body)
+    samples, rate, ended = run(lambda: answer_sipp_caller(xmpp_server, sipp, 4.0))
     assert sipp.wait(10) == 0, sipp.log()
     assert ended.detail.get("reason") == "success", ended
     analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.5)
