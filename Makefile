@@ -9,7 +9,7 @@ RUN_PACKAGES := prosody
 TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest python3-numpy python3-aiortc dnsmasq-base sip-tester kamailio \
 	openssl baresip-core
 
-.PHONY: all build release run test unit integration fuzz deps deps-run deps-test clean
+.PHONY: all build release run test unit integration fuzz deps deps-run deps-test clean bench-commands
 
 all: build
 
@@ -40,6 +40,12 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+
+# Ad-hoc command latency with 1,000 live calls (README, Performance); needs what the tests install.
+bench-commands: deps deps-test
+	$(SWIFT) build -c release --product jingle-sip-bridge
+	$(SWIFT) build -c release --product command-bench
+	$(PYTHON) Benchmarks/command-bench/run.py --calls 1000
 
 # Local Prosody on loopback with the component, then the bridge (XMPP=external: the bridge only).
 run: deps-run release

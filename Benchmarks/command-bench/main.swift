@@ -138,6 +138,20 @@ print("calls: \(options.calls) placed, \(acceptedCount) accepted, \(refusedList.
 for line in refusedList.prefix(5) { print("  ended: \(line)") }
 usleep(3_000_000)  // let ICE and DTLS finish and media run
 
+/// Packets the load's endpoints sent and received so far (on the media loop).
+func packetTotals() throws -> (sent: Int, received: Int) {
+    try mediaGroup.next().submit {
+        allCalls.reduce(into: (sent: 0, received: 0)) { totals, call in
+            for leg in call.media.value.statistics() {
+                totals.sent += leg.packetsSent
+                totals.received += leg.packetsReceived
+            }
+        }
+    }.wait()
+}
+let packetsBefore = try packetTotals()
+let probeStart = NIODeadline.now()
+
 // Time the commands.
 let admin = try JID("admin@\(options.domain)/bench")
 let bridgeJID = try JID(options.bridge)
@@ -189,6 +203,16 @@ for node in ["status", "calls"] {
             + String(format: "p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  largest answer %d bytes", p50, p95,
                      times.last ?? 0, size) + rows)
 }
+
+let packetsAfter = try packetTotals()
+let window = seconds(probeStart)
+print(
+    String(
+        format: "media while measuring: %.0f packets/s sent and %.0f received by the load (%.1f and %.1f per call)",
+        Double(packetsAfter.sent - packetsBefore.sent) / window,
+        Double(packetsAfter.received - packetsBefore.received) / window,
+        Double(packetsAfter.sent - packetsBefore.sent) / window / Double(max(1, options.calls)),
+        Double(packetsAfter.received - packetsBefore.received) / window / Double(max(1, options.calls))))
 
 // Hang up and leave.
 ticker.cancel()

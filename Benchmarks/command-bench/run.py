@@ -11,10 +11,12 @@ from an admin of the load's domain. Build first: `swift build -c release --produ
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +26,12 @@ from bridge import Bridge, config_xml  # noqa: E402
 from servers import ProsodyServer, free_ports  # noqa: E402
 
 LOAD = "loadgen.localhost"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process (proc(5): fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -50,10 +58,16 @@ def main() -> int:
     bridge.write_config = lambda: bridge.config_path.write_text(text)
     try:
         bridge.start()
-        return subprocess.run([
+        pid = bridge.process.proc.pid
+        cpu_before, wall_before = cpu_seconds(pid), time.monotonic()
+        code = subprocess.run([
             str(build / "command-bench"), "--port", str(server.component_port), "--domain", LOAD,
             "--secret", secret, "--calls", str(calls), "--samples", str(options.samples),
             "--ramp", str(options.ramp)], check=False).returncode
+        cpu, wall = cpu_seconds(pid) - cpu_before, time.monotonic() - wall_before
+        # The bridge's share of the machine while the calls ran: evidence that the media was real.
+        print(f"bridge process: {cpu:.1f} s of CPU in {wall:.1f} s ({100 * cpu / wall:.0f} % of one core)")
+        return code
     finally:
         bridge.stop()
         server.stop()

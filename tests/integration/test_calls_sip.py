@@ -132,6 +132,16 @@ async def answer_sipp_caller(xmpp_server, sipp, seconds: float):
         await peer.close()
 
 
+async def call_until_terminated(xmpp_server, timeout: float = 15.0):
+    """alice calls NUMBER (PCMU, no JMI) and waits for the bridge to end the session; the terminate event."""
+    peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
+    try:
+        await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
+        return await peer.wait_event("terminated", timeout=timeout)
+    finally:
+        await peer.close()
+
+
 async def trunk_status(xmpp_server, expected: str, attempts: int = 50):
     """The "Trunks" lines of the admin's "Bridge status", polled until the first contains `expected`."""
     async with Session(xmpp_server) as session:
@@ -719,14 +729,7 @@ def test_withheld_number_goes_out_anonymous_with_the_asserted_identity(request, 
                     trunk_extra='asserted-identity="true"',
                     extra='<user jid="alice@localhost" number="+15550001111" hide-number="true"/>')
 
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", ice_addresses=["127.0.0.1"])
-        try:
-            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=False, codecs=["PCMU"])
-            return await peer.wait_event("terminated", timeout=10)
-        finally:
-            await peer.close()
-    ended = run(body)
+    ended = run(lambda: call_until_terminated(xmpp_server))
     assert sipp.wait(10) == 0, sipp.log()
     assert ended.detail.get("reason") == "busy", ended
 
@@ -917,3 +920,63 @@ def test_inbound_call_from_outside_allow_from_after_digest(request, xmpp_server,
         assert outcome.detail.get("reason") == "success", outcome
     else:
         assert outcome == [], outcome
+
+
+UNAVAILABLE_UAS = scenario(
+    "unavailable-uas",
+    recv("INVITE"),
+    uas_response(503, "Service Unavailable", to_tag=True),
+    recv("ACK"),
+)
+
+
+def test_trunk_failover_after_503(request, xmpp_server, phone, tmp_path):
+    """The trunk's uri answers 503 (sipp): the bridge tries the trunk's <failover uri> (baresip, RFC 3263
+    section 4.3) with the same offer, and that call connects with audio both ways."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", "unavailable", [], UNAVAILABLE_UAS)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
+                    trunk_children=f'<failover uri="sip:127.0.0.1:{phone.sip_port}"/>')
+    samples, rate = run(lambda: record_call(xmpp_server, f"{NUMBER}@sip.localhost", codec="PCMU"))
+    assert sipp.wait(10) == 0, sipp.log()
+    analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=AUDIO_SECONDS - 2)
+    analyse_tone(*phone.recording(), 440.0, skip_seconds=0.5).check(440.0, min_seconds=AUDIO_SECONDS - 2)
+
+
+BUSY_UAS = scenario(
+    "busy-uas",
+    recv("INVITE"),
+    uas_response(180, "Ringing", to_tag=True, headers=[CONTACT]),
+    uas_response(486, "Busy Here", to_tag=True),
+    recv("ACK"),
+)
+
+NO_ANSWER_UAS = scenario(
+    "no-answer-uas",
+    recv("INVITE"),
+    uas_response(180, "Ringing", to_tag=True, headers=[CONTACT]),
+    recv("CANCEL", timeout=15000),
+    uas_response(200, "OK"),
+    # The 487 answers the INVITE: the CANCEL's Via is the INVITE's (RFC 3261 9.1), its CSeq is not.
+    uas_response(487, "Request Terminated", to_tag=True).replace("[last_CSeq:]", "CSeq: 1 INVITE"),
+    recv("ACK"),
+)
+
+
+@pytest.mark.parametrize("scenario_name, expected", [("busy", "busy"), ("no-answer", "timeout")])
+def test_sipp_trunk_failures_reach_the_client(request, xmpp_server, tmp_path, scenario_name, expected):
+    """sipp as the trunk: 486 after ringing -> `busy`; ringing without an answer past ring-timeout (3 s
+    here) -> CANCEL (answered 200 and 487 by sipp) and `timeout`."""
+    from test_baresip_peer import Sipp
+    xml = BUSY_UAS if scenario_name == "busy" else NO_ANSWER_UAS
+    sipp = Sipp(tmp_path / "sipp", scenario_name, [], xml)
+    sipp.start()
+    request.addfinalizer(sipp.stop)
+    make_sip_bridge(request, xmpp_server, _SippPhone(sipp.port), tmp_path / "bridge",
+                    extra='<limits ring-timeout="3"/>')
+
+    ended = run(lambda: call_until_terminated(xmpp_server))
+    assert sipp.wait(10) == 0, sipp.log()
+    assert ended.detail.get("reason") == expected, ended

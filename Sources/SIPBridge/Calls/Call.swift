@@ -69,6 +69,13 @@ final class Call {
     var sdesInbound: SRTPMasterKey?
     /// The SDP of the last SIP 18x, the answer when a 200 after a reliable 18x carries none.
     var provisionalSDP: [UInt8]?
+    /// Our SDP offer to the trunk, sent again to a `<failover uri>`.
+    var sipOfferSDP: String?
+    /// How many `<failover uri>`s were tried; the decision in use (its trunk URI is the failover's).
+    var failoverAttempt = 0
+    var sipDecision: OutboundRouting.Decision?
+    /// A provisional response came: the trunk has the call, so no failover any more.
+    var sipProvisionalSeen = false
 
     /// Both SDES keys of the SIP leg, once the peer's is known.
     var srtpKeys: SIPLegSDP.SRTPKeys? {

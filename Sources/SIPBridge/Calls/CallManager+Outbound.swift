@@ -32,19 +32,42 @@ extension CallManager {
             }
             let sdp = SIPLegSDP.make(
                 address: sipAddress, codecs: sipCodecs, sessionID: call.sdpSessionID, version: 1, sdes: call.sdes)
-            sip.destination(for: decision.trunk).hop(to: self.component.eventLoop).assumeIsolated().whenComplete {
-                result in
-                guard call.state == .connecting else { return }
-                switch result {
-                case .success(let destination):
-                    self.sendInvite(call, decision: decision, sdp: sdp, to: destination)
-                case .failure(let error):
-                    self.logger.warning("call \(call.sid): trunk \(decision.trunk.name) unreachable: \(error)")
-                    self.terminate(
-                        call, reason: JingleReason(.connectivityError, text: "trunk \(decision.trunk.name): \(error)"))
-                }
+            call.sipOfferSDP = sdp
+            self.placeInvite(call, decision: decision, sdp: sdp)
+        }
+    }
+
+    /// Finds the trunk's address (RFC 3263) and sends the INVITE there.
+    private func placeInvite(_ call: Call, decision: OutboundRouting.Decision, sdp: String) {
+        guard let sip else { return }
+        sip.destination(for: decision.trunk).hop(to: component.eventLoop).assumeIsolated().whenComplete {
+            [weak self] result in
+            guard let self, call.state == .connecting else { return }
+            switch result {
+            case .success(let destination):
+                self.sendInvite(call, decision: decision, sdp: sdp, to: destination)
+            case .failure(let error):
+                self.logger.warning("call \(call.sid): trunk \(decision.trunk.name) unreachable: \(error)")
+                if self.failOver(call, decision: decision, after: "\(error)") { return }
+                self.terminate(
+                    call, reason: JingleReason(.connectivityError, text: "trunk \(decision.trunk.name): \(error)"))
             }
         }
+    }
+
+    /// RFC 3263 section 4.3: a trunk that does not answer (timeout, transport error) or answers 503 before
+    /// any provisional response is replaced by its next `<failover uri>`; true when a new INVITE is under way.
+    private func failOver(_ call: Call, decision: OutboundRouting.Decision, after problem: String) -> Bool {
+        let trunk = decision.trunk
+        guard call.answeredAt == nil, !call.sipProvisionalSeen, let sdp = call.sipOfferSDP,
+            call.failoverAttempt < trunk.failover.count
+        else { return false }
+        var next = decision
+        next.trunk.uri = trunk.failover[call.failoverAttempt]
+        call.failoverAttempt += 1
+        logger.notice("call \(call.sid): trunk \(trunk.name) at \(decision.trunk.uri): \(problem); trying \(next.trunk.uri)")
+        placeInvite(call, decision: next, sdp: sdp)
+        return true
     }
 
     /// The codecs offered to the trunk: its own list, in its order. The bridge transcodes whatever the
@@ -55,6 +78,8 @@ extension CallManager {
 
     private func sendInvite(_ call: Call, decision: OutboundRouting.Decision, sdp: String, to destination: SocketAddress) {
         guard let sip else { return }
+        call.sipDecision = decision
+        call.ringTimer?.cancel()
         let host = decision.host ?? decision.trunk.uri.host
         let port = decision.host == nil ? decision.trunk.uri.port.map { ":\($0)" } ?? "" : ""
         let fromHost = decision.trunk.uri.host
@@ -100,6 +125,7 @@ extension CallManager {
             logger.info("call \(sid): SIP \(status) \(reason)")
             // RFC 3262 section 5: after an answer in a reliable 18x the 200 may carry none.
             if let body, !body.isEmpty { call.provisionalSDP = body }
+            call.sipProvisionalSeen = true
             // early-media="accept": the carrier's announcements and ringback reach the client (the client
             // then shows the call as connected); the default leaves ringback to the client.
             if case .sip(let decision) = call.farEnd, decision.trunk.earlyMedia == .accept, let body, !body.isEmpty,
@@ -127,6 +153,11 @@ extension CallManager {
         case .failed(let status, let reason, _):
             logger.info("call \(sid): SIP failed with \(status) \(reason)")
             call.sipCall = nil
+            if status == 408 || status == 503, case .sip(let decision) = call.farEnd,
+                failOver(call, decision: call.sipDecision ?? decision, after: "\(status) \(reason)")
+            {
+                return
+            }
             terminate(call, reason: SIPFailureMapping.jingleReason(status: status, reason: reason))
         case .remoteHangUp:
             logger.info("call \(sid): BYE from SIP")
