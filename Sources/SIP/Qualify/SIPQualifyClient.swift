@@ -8,7 +8,7 @@ public final class SIPQualifyClient {
     /// Where the OPTIONS go.
     public let peer: SocketAddress
     private var qualify: SIPQualify
-    private var timer: Scheduled<Void>?
+    private var timer = SIPDeadlineTimer()
     private let onStatus: (SIPQualifyStatus) -> Void
 
     public init(
@@ -31,8 +31,7 @@ public final class SIPQualifyClient {
 
     public func stop() {
         isStopped = true
-        timer?.cancel()
-        timer = nil
+        timer.cancel()
     }
 
     /// Offers an endpoint event; returns true when it belonged to this qualifier.
@@ -61,13 +60,10 @@ public final class SIPQualifyClient {
             case .statusChanged(let status): onStatus(status)
             }
         }
-        timer?.cancel()
-        timer = nil
-        guard let deadline = qualify.nextDeadline else { return }
         let bound = NIOLoopBound(self, eventLoop: endpoint.eventLoop)
-        timer = endpoint.eventLoop.scheduleTask(deadline: deadline) {
+        timer.arm(qualify.nextDeadline, on: endpoint.eventLoop) {
             let client = bound.value
-            client.timer = nil
+            client.timer.fired()
             client.perform(client.qualify.timerFired(now: client.endpoint.eventLoop.now))
         }
     }

@@ -13,7 +13,7 @@ public final class SIPRegistrationClient {
     /// Where REGISTERs and keepalives are sent (the registrar's resolved address).
     public let registrar: SocketAddress
     private var registration: SIPRegistration
-    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
+    private var timer = SIPDeadlineTimer()
     private let onStatus: (SIPRegistrationStatus) -> Void
 
     /// Creates a client; nothing is sent before `start()`.
@@ -75,19 +75,11 @@ public final class SIPRegistrationClient {
     }
 
     private func armTimer() {
-        guard let deadline = registration.nextDeadline else {
-            timer?.task.cancel()
-            timer = nil
-            return
-        }
-        if let timer, timer.deadline == deadline { return }
-        timer?.task.cancel()
         let bound = NIOLoopBound(self, eventLoop: endpoint.eventLoop)
-        let task = endpoint.eventLoop.scheduleTask(deadline: deadline) {
+        timer.arm(registration.nextDeadline, on: endpoint.eventLoop) {
             let client = bound.value
-            client.timer = nil
+            client.timer.fired()
             client.perform(client.registration.timerFired(now: client.endpoint.eventLoop.now))
         }
-        timer = (deadline, task)
     }
 }

@@ -41,7 +41,7 @@ public final class SIPEndpoint {
     private var connections: [SocketAddress: StreamConnection] = [:]
     private var peers: [SocketAddress: Peer] = [:]
     private var tlsClientContexts: [Bool: NIOSSLContext] = [:]
-    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
+    private var timer = SIPDeadlineTimer()
     private let onEvent: (Event) -> Void
 
     /// A stream connection: its channel once connected, and what waits for it until then.
@@ -97,8 +97,7 @@ public final class SIPEndpoint {
 
     /// Closes the sockets and every connection.
     public func stop() -> EventLoopFuture<Void> {
-        timer?.task.cancel()
-        timer = nil
+        timer.cancel()
         let channels =
             [channel].compactMap { $0 } + Array(listenerChannels.values)
             + connections.values.compactMap(\.channel)
@@ -247,23 +246,15 @@ public final class SIPEndpoint {
     }
 
     private func armTimer() {
-        let deadlines = [datagramLayer.nextDeadline, streamLayer.nextDeadline].compactMap { $0 }
-        guard let deadline = deadlines.min() else {
-            timer?.task.cancel()
-            timer = nil
-            return
-        }
-        if let timer, timer.deadline == deadline { return }
-        timer?.task.cancel()
+        let deadline = [datagramLayer.nextDeadline, streamLayer.nextDeadline].compactMap { $0 }.min()
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let task = eventLoop.scheduleTask(deadline: deadline) {
+        timer.arm(deadline, on: eventLoop) {
             let endpoint = bound.value
-            endpoint.timer = nil
+            endpoint.timer.fired()
             let now = endpoint.eventLoop.now
             endpoint.perform(endpoint.datagramLayer.timerFired(now: now))
             endpoint.perform(overStream: true, endpoint.streamLayer.timerFired(now: now))
         }
-        timer = (deadline, task)
     }
 }
 

@@ -9,7 +9,7 @@ public final class SIPClientCall {
     public var onEvent: ((SIPSessionEvent) -> Void)?
     private weak var userAgent: SIPUserAgent?
     private let eventLoop: EventLoop
-    private var timer = SIPCallTimer()
+    private var timer = SIPDeadlineTimer()
     let key: SIPUserAgent.CallKey
 
     init(userAgent: SIPUserAgent, session: SIPInviteClientSession, onEvent: @escaping (SIPSessionEvent) -> Void) {

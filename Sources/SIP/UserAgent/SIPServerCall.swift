@@ -9,7 +9,7 @@ public final class SIPServerCall {
     public var onEvent: ((SIPSessionEvent) -> Void)?
     private weak var userAgent: SIPUserAgent?
     private let eventLoop: EventLoop
-    private var timer = SIPCallTimer()
+    private var timer = SIPDeadlineTimer()
     let key: SIPUserAgent.CallKey
 
     init(userAgent: SIPUserAgent, session: SIPInviteServerSession) {

@@ -15,10 +15,11 @@ extension CallManager {
         let sourceIP = serverCall.session.peer.ipAddress ?? "?"
         let routing = InboundRouting(settings: sipSettings, domain: component.domain)
         var authenticated: TrunkConfiguration?
-        let authentication = InboundAuthentication(
-            settings: sipSettings, realm: component.domain.description, secret: digestSecret, source: sourceIP)
-        if routing.trunk(for: sourceIP) == nil, !authentication.trunks.isEmpty {
-            // RFC 3261 22.1: not from a trunk's addresses; a trunk may still prove itself by Digest.
+        // RFC 3261 22.1: not from a trunk's addresses; a trunk may still prove itself by Digest.
+        if routing.trunk(for: sourceIP) == nil, case let authentication = InboundAuthentication(
+            settings: sipSettings, realm: component.domain.description, secret: digestSecret, source: sourceIP),
+            !authentication.trunks.isEmpty
+        {
             switch authentication.check(invite, now: UInt64(Date().timeIntervalSince1970)) {
             case .authorized(let trunk):
                 logger.info("SIP call \(serverCall.callID) from \(sourceIP): authenticated as trunk \(trunk.name)")

@@ -1,7 +1,8 @@
 import NIOCore
 
-/// The one timer a call handle keeps armed for its session's next deadline.
-struct SIPCallTimer {
+/// The one timer a driver (a call handle, the endpoint, a registration or qualify client) keeps armed
+/// for its sans-IO state machine's next deadline.
+struct SIPDeadlineTimer {
     private var scheduled: (deadline: NIODeadline, task: Scheduled<Void>)?
 
     /// Arms the timer for `deadline` (nil disarms); keeps it when already set for that deadline.
