@@ -6,7 +6,8 @@ PYTHON := /usr/bin/python3
 BUILD_PACKAGES := pkg-config libexpat1-dev libxml2-dev libssl-dev libsrtp2-dev libopus-dev libspeexdsp-dev libspandsp-dev \
 	libsqlite3-dev
 RUN_PACKAGES := prosody
-TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest python3-numpy python3-aiortc dnsmasq-base sip-tester kamailio \
+TEST_PACKAGES := prosody ejabberd python3-slixmpp python3-pytest python3-numpy python3-aiortc python3-aiohttp dnsmasq-base \
+	sip-tester kamailio \
 	openssl baresip-core
 
 .PHONY: all build release run test unit integration fuzz deps deps-run deps-test clean bench-commands

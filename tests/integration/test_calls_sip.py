@@ -142,6 +142,18 @@ async def call_until_terminated(xmpp_server, timeout: float = 15.0):
         await peer.close()
 
 
+def echoing_sipp_caller_is_heard(sip_bridge, xmpp_server, tmp_path, name: str, xml: str, listen: float,
+                                 voiced: float) -> None:
+    """sipp plays `xml` calling the DID and echoes the RTP it gets: alice answers, must hear her own 440 Hz
+    for at least `voiced` of the `listen` seconds, and the call must end with sipp's BYE (`success`)."""
+    from test_baresip_peer import Sipp
+    sipp = Sipp(tmp_path / "sipp", name, [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"], xml)
+    samples, rate, ended = run(lambda: answer_sipp_caller(xmpp_server, sipp, listen))
+    assert sipp.wait(10) == 0, sipp.log()
+    assert ended.detail.get("reason") == "success", ended
+    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=voiced)
+
+
 async def trunk_status(xmpp_server, expected: str, attempts: int = 50):
     """The "Trunks" lines of the admin's "Bridge status", polled until the first contains `expected`."""
     async with Session(xmpp_server) as session:
@@ -696,14 +708,7 @@ def test_session_timer_refreshes_keep_the_call_and_its_audio(sip_bridge, xmpp_se
     with the session timer restated; the call and its audio go on across them (sipp echoes the RTP, so
     the client hears its own 440 Hz after transcoding Opus -> PCMU -> Opus). The bridge as refresher is
     tested against sipp in SIPUserAgentTests (weCallACarrierDemanding100relAndSessionTimers)."""
-    from test_baresip_peer import Sipp
-    sipp = Sipp(tmp_path / "sipp", "timer", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
-                TIMER_UAC)
-
-    samples, rate, ended = run(lambda: answer_sipp_caller(xmpp_server, sipp, 5.5))
-    assert sipp.wait(10) == 0, sipp.log()
-    assert ended.detail.get("reason") == "success", ended
-    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=4.0)
+    echoing_sipp_caller_is_heard(sip_bridge, xmpp_server, tmp_path, "timer", TIMER_UAC, 5.5, 4.0)
 
 
 PRIVACY_UAS = scenario(
@@ -762,14 +767,7 @@ def test_offerless_invite_gets_our_offer_and_its_answer_in_the_ack_carries_audio
     user's device is rung and answers, the 200 carries the bridge's offer in the trunk's codecs, the ACK
     the caller's answer, and media then flows to the address in that answer: sipp echoes the RTP, so the
     client hears its own 440 Hz back through the bridge (Opus -> PCMU -> Opus)."""
-    from test_baresip_peer import Sipp
-    sipp = Sipp(tmp_path / "sipp", "offerless", [f"127.0.0.1:{sip_bridge.sip_port}", "-s", DID, "-rtp_echo"],
-                OFFERLESS_UAC)
-
-    samples, rate, ended = run(lambda: answer_sipp_caller(xmpp_server, sipp, 4.0))
-    assert sipp.wait(10) == 0, sipp.log()
-    assert ended.detail.get("reason") == "success", ended
-    analyse_tone(samples, rate, 440.0, skip_seconds=0.5).check(440.0, min_seconds=2.5)
+    echoing_sipp_caller_is_heard(sip_bridge, xmpp_server, tmp_path, "offerless", OFFERLESS_UAC, 4.0, 2.5)
 
 
 EARLY_MEDIA_UAS = scenario(

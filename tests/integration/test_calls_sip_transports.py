@@ -21,7 +21,7 @@ from bridge import Bridge, bridge_binary  # noqa: E402
 from jingle_peer import open_peer  # noqa: E402
 from servers import free_ports  # noqa: E402
 from audio_analysis import analyse_tone  # noqa: E402
-from test_calls_sip import DID, NUMBER, run  # noqa: E402
+from test_calls_sip import DID, NUMBER, record_call, run  # noqa: E402
 
 
 def self_signed(directory: Path) -> Path:
@@ -167,22 +167,8 @@ def test_sdes_srtp_call_over_tls_carries_tones_both_ways(request, xmpp_server, t
     request.addfinalizer(phone.stop)
     transport_bridge(request, xmpp_server, phone, tmp_path / "bridge", "tls", trunk_extra='srtp="sdes"')
     seconds = 4.0
-
-    async def body():
-        peer = await open_peer(xmpp_server, "alice", "phone", freq=440.0, ice_addresses=["127.0.0.1"])
-        loop = asyncio.get_running_loop()
-        try:
-            await peer.call(f"{NUMBER}@sip.localhost", use_jmi=True, codecs=["opus"])
-            await peer.wait_event("accepted", timeout=15)
-            await peer.wait_event("connected", timeout=10)
-            await asyncio.sleep(seconds)
-            samples, rate = peer.received_audio()
-            await peer.hang_up()
-            await loop.run_in_executor(None, lambda: phone.wait_event("closed", timeout=10))
-            return samples, rate
-        finally:
-            await peer.close()
-    samples, rate = run(body)
+    samples, rate = run(lambda: record_call(xmpp_server, f"{NUMBER}@sip.localhost", seconds=seconds))
+    phone.wait_event("closed", timeout=10)
     trace = phone.log_path.read_text(errors="replace")
     assert "RTP/SAVP" in trace and "a=crypto:" in trace, trace[-3000:]
     analyse_tone(samples, rate, 880.0, skip_seconds=0.5).check(880.0, min_seconds=seconds - 2)
